@@ -1,0 +1,149 @@
+"""Configuration: nested dataclasses loaded from YAML, with ``key=value`` overrides.
+
+One dataclass per concern. ``Config.from_yaml(path, overrides=["train.batch_size=8"])``
+reads a file, applies dotted overrides (values parsed as YAML), and validates field names,
+so a typo fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class AudioConfig:
+    sample_rate: int = 16000
+    n_fft: int = 512
+    hop_length: int = 256
+
+
+@dataclass
+class TextConfig:
+    name: str = "minilm"  # minilm | flan-t5-small | flan-t5-base | flan-t5-large
+    path: str | None = None  # local weights directory (T5); None = package / HF cache
+    max_tokens: int = 32
+    cache_dir: str | None = None  # optional on-disk embedding cache
+
+
+@dataclass
+class ModelConfig:
+    architecture: str = "resunetpp"  # resunetpp | film_resunet
+    channels: list[int] = field(default_factory=lambda: [16, 32, 64, 128])
+    bridge_channels: int = 256
+    conditioning: str = "cross_attention"  # cross_attention | film
+    attention_dim: int = 64
+    num_heads: int = 4
+    aspp_rates: list[int] = field(default_factory=lambda: [1, 6, 12, 18])
+    num_blocks_per_level: int = 1
+    mask_domain: str = "magnitude"  # magnitude | normalized_db (thesis variant)
+
+
+@dataclass
+class LossConfig:
+    spectral_convergence: float = 1.0
+    log_magnitude: float = 1.0
+    waveform_l1: float = 0.0
+    neg_si_sdr: float = 0.0
+
+
+@dataclass
+class DataConfig:
+    train: str | None = None  # Clotho CSV or manifest (CSV/JSONL)
+    train_audio_dir: str | None = None  # audio folder for a Clotho CSV
+    validation: str | None = None
+    validation_audio_dir: str | None = None
+    segment_seconds: float = 4.0
+    mix_mode: str = "snr"  # snr | loudness (thesis 5.3.2)
+    snr_db_range: list[float] = field(default_factory=lambda: [-15.0, 15.0])
+    loudness_lufs: float = -23.0
+    filter_threshold: float | None = 0.75  # None = cosine filter off
+    filter_max_tries: int = 10
+    caption_choice: str = "random"  # random | first
+    num_workers: int = 2
+    num_validation: int = 64
+    augment: bool = True
+    epoch_length: int = 2000  # mixtures per training "epoch" (on the fly, any number)
+
+
+@dataclass
+class TrainConfig:
+    batch_size: int = 8
+    learning_rate: float = 1e-4
+    eta_min: float = 1e-6
+    scheduler_t_max: int = 20000  # steps (scheduler_interval=step) or epochs
+    scheduler_interval: str = "step"  # step | epoch
+    max_steps: int = 20000
+    max_epochs: int = -1
+    precision: str = "bf16-mixed"  # 32-true | bf16-mixed
+    seed: int = 0
+    out_dir: str = "runs/default"
+    val_check_interval: int | None = None  # steps between validations; None = each epoch
+    checkpoint_every_steps: int = 200
+    strategy: str = "auto"  # auto | ddp
+    devices: int | str = 1
+    num_nodes: int = 1
+    gradient_clip_val: float | None = 5.0
+    log_every_steps: int = 20
+
+
+@dataclass
+class Config:
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    text: TextConfig = field(default_factory=TextConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Config:
+        return _build(cls, values, prefix="")
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> Config:
+        values = yaml.safe_load(Path(path).read_text()) or {}
+        for override in overrides or []:
+            apply_override(values, override)
+        return cls.from_dict(values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def with_overrides(self, overrides: list[str]) -> Config:
+        values = self.to_dict()
+        for override in overrides:
+            apply_override(values, override)
+        return Config.from_dict(values)
+
+
+def apply_override(values: dict[str, Any], override: str) -> None:
+    """Set ``section.key=value`` in a nested dict; the value is parsed as YAML."""
+    if "=" not in override:
+        raise ValueError(f"override {override!r} is not of the form key=value")
+    key, raw = override.split("=", 1)
+    *parents, leaf = key.strip().split(".")
+    node = values
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[leaf] = yaml.safe_load(raw)
+
+
+def _build(cls: type, values: dict[str, Any], prefix: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        names = ", ".join(prefix + name for name in unknown)
+        raise ValueError(f"unknown config key(s): {names}")
+    kwargs = {}
+    for name, value in values.items():
+        default = known[name].default_factory if known[name].default_factory is not dataclasses.MISSING else None  # noqa: E501
+        if default is not None and dataclasses.is_dataclass(default) and isinstance(value, dict):
+            kwargs[name] = _build(default, value, prefix=f"{prefix}{name}.")
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)

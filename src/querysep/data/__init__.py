@@ -1,0 +1,1 @@
+"""Training data: captions, mixing, filtering, datasets and the offline corpus."""

@@ -1,0 +1,1 @@
+"""Separation networks (ResUNet++ with cross-attention, FiLM-ResUNet) and the Separator."""

@@ -1,0 +1,1 @@
+"""Frozen text encoders that turn queries into token embeddings."""
