@@ -141,7 +141,11 @@ def _build(cls: type, values: dict[str, Any], prefix: str) -> Any:
         raise ValueError(f"unknown config key(s): {names}")
     kwargs = {}
     for name, value in values.items():
-        default = known[name].default_factory if known[name].default_factory is not dataclasses.MISSING else None  # noqa: E501
+        default = (
+            known[name].default_factory
+            if known[name].default_factory is not dataclasses.MISSING
+            else None
+        )  # noqa: E501
         if default is not None and dataclasses.is_dataclass(default) and isinstance(value, dict):
             kwargs[name] = _build(default, value, prefix=f"{prefix}{name}.")
         else:

@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader
+
+from querysep.data.augment import AugmentConfig
+from querysep.data.captions import load_clotho
+from querysep.data.dataset import MixingConfig, MixtureDataset
+
+
+def make_dataset(clotho_folder, **overrides):
+    clips = load_clotho(*clotho_folder)
+    config = MixingConfig(**{"segment_seconds": 2.0, **overrides})
+    return MixtureDataset(clips, config=config, length=40, seed=7, augment_config=AugmentConfig())
+
+
+def test_same_index_gives_bit_identical_mixture(clotho_folder):
+    first, second = make_dataset(clotho_folder), make_dataset(clotho_folder)
+    for index in [0, 5, 17]:
+        a, b = first[index], second[index]
+        assert torch.equal(a["mixture"], b["mixture"]) and torch.equal(a["target"], b["target"])
+        assert a["caption"] == b["caption"]
+    assert not torch.equal(first[0]["mixture"], first[1]["mixture"])
+
+
+def test_items_have_segment_shape_and_interferer_is_another_clip(clotho_folder):
+    dataset = make_dataset(clotho_folder)
+    snrs = []
+    for index in range(len(dataset)):
+        item = dataset[index]
+        assert item["mixture"].shape == item["target"].shape == (1, 32000)
+        assert item["interferer_index"] != item["target_index"]
+        labels = [dataset.clips[item[key]].label for key in ("target_index", "interferer_index")]
+        assert labels[0] != labels[1]  # classes are known here: always a different class
+        assert item["caption"] in dataset.clips[item["target_index"]].captions
+        snrs.append(item["snr_db"])
+    # the reported SNR is measured on the returned audio: it must be the drawn one
+    assert np.mean(np.abs(np.array(snrs)) <= 15.01) >= 0.9
+
+
+def test_filter_threshold_is_respected_and_logged(clotho_folder):
+    dataset = make_dataset(clotho_folder, filter_threshold=0.6, filter_max_tries=20)
+    items = [dataset[i] for i in range(20)]
+    for item in items:
+        assert item["filter_accepted"] == (item["cosine"] <= 0.6)
+    assert all(item["filter_accepted"] for item in items)
+    assert any(item["filter_tries"] > 1 for item in items)  # some interferers were rejected
+
+
+def test_loudness_mode_keeps_peak_below_one(clotho_folder):
+    dataset = make_dataset(clotho_folder, mix_mode="loudness", filter_threshold=None)
+    for index in range(10):
+        item = dataset[index]
+        assert item["mixture"].abs().max() <= 1.0
+        assert item["filter_tries"] == 1
+
+
+def test_workers_give_the_same_items_as_the_main_process(clotho_folder):
+    dataset = make_dataset(clotho_folder)
+    loader = DataLoader(dataset, batch_size=4, num_workers=2)
+    batch = next(iter(loader))
+    expected = torch.stack([dataset[i]["mixture"] for i in range(4)])
+    assert torch.equal(batch["mixture"], expected)
+
+
+def test_bad_configuration_is_rejected(clotho_folder):
+    clips = load_clotho(*clotho_folder)
+    with pytest.raises(ValueError, match="mix_mode"):
+        MixtureDataset(clips, config=MixingConfig(mix_mode="pydub"), length=1)
+    with pytest.raises(ValueError, match="two clips"):
+        MixtureDataset(clips[:1], config=MixingConfig(), length=1)
+    assert np.isfinite(make_dataset(clotho_folder)[0]["cosine"])
