@@ -1,0 +1,180 @@
+"""The Separator: waveform + text query -> separated waveform.
+
+mixture -> STFT -> |X| -> normalised log-dB features -> network(features, text) -> mask
+-> estimate magnitude (mask·|X|, or the thesis' mask on the normalised dB, de-normalised)
+-> estimate with the mixture phase -> iSTFT -> waveform of the mixture's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from querysep.audio.io import load_audio, resample, save_audio
+from querysep.audio.stft import DbStats, denormalize_db, istft, normalize_db, stft
+from querysep.config import Config
+from querysep.models.registry import build_network, num_parameters
+from querysep.text import TextEmbedding, TextEncoder, build_text_encoder
+
+
+@dataclass
+class SeparationOutput:
+    waveform: torch.Tensor  # (batch, 1, time)
+    magnitude: torch.Tensor  # (batch, 1, freq, frames)
+    mask: torch.Tensor  # (batch, 1, freq, frames), in [0, 1]
+
+
+def _magnitude_mask(mask, magnitude, features, stats):
+    return mask * magnitude
+
+
+def _normalized_db_mask(mask, magnitude, features, stats: DbStats):
+    return denormalize_db(mask * features, stats)  # thesis 5.4.4: mask, then de-normalise
+
+
+MASK_DOMAINS: dict[str, Callable] = {
+    "magnitude": _magnitude_mask,
+    "normalized_db": _normalized_db_mask,
+}
+
+
+class Separator(nn.Module):
+    """A separation network with its frozen text encoder and STFT settings.
+
+    The text encoder is held outside the module tree: it is frozen, shared, and never part
+    of a checkpoint (checkpoints name it in their config instead).
+    """
+
+    def __init__(self, config: Config, *, text_encoder: TextEncoder | None = None) -> None:
+        super().__init__()
+        if config.model.mask_domain not in MASK_DOMAINS:
+            raise ValueError(
+                f"model.mask_domain must be one of {sorted(MASK_DOMAINS)}, "
+                f"got {config.model.mask_domain!r}"
+            )
+        self.config = config
+        encoder = text_encoder if text_encoder is not None else build_text_encoder(config.text)
+        self.__dict__["text_encoder"] = encoder  # not registered: not in state_dict
+        self.network = build_network(config.model, text_dim=encoder.dim)
+        self.inference_dtype: torch.dtype = torch.float32  # bfloat16 = bf16 autocast on CPU
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_config(
+        cls, path: str | Path, overrides: list[str] | None = None, **kwargs
+    ) -> Separator:
+        """An untrained separator from a YAML config."""
+        return cls(Config.from_yaml(path, overrides), **kwargs)
+
+    @classmethod
+    def load(cls, checkpoint: str | Path | None = None, **kwargs) -> Separator:
+        """A trained separator; ``None`` loads the shipped default model."""
+        from querysep.models.checkpoint import load_checkpoint
+
+        return load_checkpoint(checkpoint, **kwargs)
+
+    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
+        from querysep.models.checkpoint import save_checkpoint
+
+        return save_checkpoint(path, self, metadata=metadata)
+
+    def num_parameters(self) -> int:
+        """Parameters of the separation network (the frozen text encoder excluded)."""
+        return num_parameters(self.network)
+
+    @property
+    def sample_rate(self) -> int:
+        return self.config.audio.sample_rate
+
+    # -- model ----------------------------------------------------------------------------
+    def encode_text(self, queries: list[str]) -> TextEmbedding:
+        return self.text_encoder.encode(queries).to(self._device())
+
+    def spectrogram(self, waveform: torch.Tensor) -> torch.Tensor:
+        """Complex STFT ``(..., time) -> (..., freq, frames)`` with the model's settings."""
+        return stft(waveform, self.config.audio.n_fft, self.config.audio.hop_length)
+
+    def waveform(self, spec: torch.Tensor, length: int) -> torch.Tensor:
+        return istft(spec, length, self.config.audio.n_fft, self.config.audio.hop_length)
+
+    def predict_mask(
+        self, magnitude: torch.Tensor, text: TextEmbedding
+    ) -> tuple[torch.Tensor, ...]:
+        """Mask and estimate magnitude from the mixture magnitude ``(batch, 1, freq, frames)``."""
+        features, stats = normalize_db(magnitude)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._autocast()):
+            mask = self.network(features, text.tokens, text.mask, text.pooled)
+        mask = mask.float()  # (batch, 1, freq, frames)
+        estimate = MASK_DOMAINS[self.config.model.mask_domain](mask, magnitude, features, stats)
+        return mask, estimate
+
+    def forward(self, mixture: torch.Tensor, text: TextEmbedding) -> SeparationOutput:
+        """Separate ``mixture`` (batch, 1, time) by ``text`` (batch queries)."""
+        spec = self.spectrogram(mixture)  # (batch, 1, freq, frames) complex
+        mask, magnitude = self.predict_mask(spec.abs(), text)
+        estimate = torch.polar(magnitude, spec.angle())  # mixture phase (thesis 4.2.3)
+        return SeparationOutput(self.waveform(estimate, mixture.shape[-1]), magnitude, mask)
+
+    # -- user API -------------------------------------------------------------------------
+    @torch.inference_mode()
+    def separate(
+        self, waveform: np.ndarray | torch.Tensor, sample_rate: int, query: str
+    ) -> np.ndarray:
+        """Extract the sound ``query`` describes from ``waveform``.
+
+        ``waveform``: numpy or torch, ``(time,)`` or ``(channels, time)`` at ``sample_rate``.
+        Returns float32 numpy of the same shape and rate. The mask is predicted from the
+        channels' mean and applied to every channel with its own phase.
+        """
+        audio = torch.as_tensor(np.asarray(waveform, dtype=np.float32))
+        squeeze = audio.ndim == 1
+        audio = audio[None] if squeeze else audio  # (channels, time)
+        if audio.ndim != 2 or audio.shape[-1] == 0:
+            raise ValueError(
+                f"expected (time,) or (channels, time) audio, got {tuple(audio.shape)}"
+            )
+        model_audio = torch.from_numpy(resample(audio.numpy(), sample_rate, self.sample_rate))
+        spec = self.spectrogram(model_audio)  # (channels, freq, frames)
+        mono_magnitude = self.spectrogram(model_audio.mean(0))[None, None].abs()
+        _, magnitude = self.predict_mask(mono_magnitude, self.encode_text([query]))
+        gain = ratio_mask(magnitude, mono_magnitude)[0]  # (1, freq, frames)
+        estimate = self.waveform(spec * gain, model_audio.shape[-1])  # (channels, time)
+        out = resample(estimate.numpy(), self.sample_rate, sample_rate)
+        out = _fit(out, audio.shape[-1])
+        return out[0] if squeeze else out
+
+    def separate_file(self, path: str | Path, query: str, out_path: str | Path | None = None):
+        """Separate an audio file; writes ``out_path`` when given. Returns (audio, rate)."""
+        audio, sample_rate = load_audio(path)
+        estimate = self.separate(audio, sample_rate, query)
+        if out_path is not None:
+            save_audio(out_path, estimate, sample_rate)
+        return estimate, sample_rate
+
+    def _device(self) -> torch.device:
+        return next(self.network.parameters()).device
+
+    def _autocast(self) -> bool:
+        return self.inference_dtype == torch.bfloat16 and self._device().type == "cpu"
+
+
+def ratio_mask(estimate: torch.Tensor, magnitude: torch.Tensor) -> torch.Tensor:
+    """The effective mask ``estimate / magnitude`` in [0, 1] (equals the mask in the
+    magnitude domain; makes the normalised-dB domain applicable to other spectrograms)."""
+    return (estimate / magnitude.clamp_min(1e-12)).clamp(0.0, 1.0)
+
+
+def _fit(waveform: np.ndarray, length: int) -> np.ndarray:
+    if waveform.shape[-1] >= length:
+        return np.ascontiguousarray(waveform[..., :length])
+    return np.pad(waveform, [(0, 0)] * (waveform.ndim - 1) + [(0, length - waveform.shape[-1])])
+
+
+def load_model(checkpoint: str | Path | None = None, **kwargs) -> Separator:
+    """Shortcut for :meth:`Separator.load`."""
+    return Separator.load(checkpoint, **kwargs)

@@ -1,0 +1,284 @@
+"""Training on PyTorch Lightning: on-the-fly cosine-filtered mixtures, exact resume, DDP.
+
+``train(config, resume=...)`` is what ``querysep train`` runs. The run folder
+(``train.out_dir``) gets ``checkpoints/last.ckpt`` (every ``checkpoint_every_steps``),
+``checkpoints/best.ckpt`` (highest validation SDRi), CSV (and TensorBoard) logs, the
+resolved ``config.yaml``, and at the end ``separator.pt``: the slim, self-describing
+checkpoint of the best model that ``querysep separate --checkpoint`` takes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import lightning as L
+import torch
+import yaml
+from lightning.pytorch.callbacks import Callback, ModelCheckpoint
+from lightning.pytorch.loggers import CSVLogger
+from lightning.pytorch.plugins.io import TorchCheckpointIO
+
+from querysep.config import Config
+from querysep.data.augment import AugmentConfig
+from querysep.data.captions import CaptionedClip, load_captions
+from querysep.data.dataset import MixingConfig, MixtureDataset
+from querysep.data.loader import EpochSampler, ResumableLoader
+from querysep.losses import separation_loss
+from querysep.metrics import batch_sdr, batch_si_sdr
+from querysep.models.checkpoint import atomic_torch_save, checkpoint_payload, read_payload
+from querysep.models.separator import Separator
+
+VALIDATION_SEED_OFFSET = 1_000_003  # validation mixtures never share indices with training
+
+
+class SeparationModule(L.LightningModule):
+    """The Separator plus its loss, metrics and optimiser."""
+
+    def __init__(self, config: dict) -> None:
+        super().__init__()
+        self.save_hyperparameters({"config": config})
+        self.config = Config.from_dict(config)
+        self.separator = Separator(self.config)
+
+    def _step(self, batch: dict):
+        text = self.separator.encode_text(list(batch["caption"]))
+        output = self.separator(batch["mixture"], text)
+        target_magnitude = self.separator.spectrogram(batch["target"]).abs()
+        loss, terms = separation_loss(
+            self.config.loss,
+            estimate_magnitude=output.magnitude,
+            target_magnitude=target_magnitude,
+            estimate_waveform=output.waveform,
+            target_waveform=batch["target"],
+        )
+        return output, loss, terms
+
+    def training_step(self, batch: dict, batch_index: int) -> torch.Tensor:
+        _, loss, terms = self._step(batch)
+        batch_size = batch["mixture"].shape[0]
+        self.log("train/loss", loss, prog_bar=True, batch_size=batch_size)
+        for name, value in terms.items():
+            self.log(f"train/{name}", value, batch_size=batch_size)
+        acceptance = batch["filter_accepted"].float().sum() / batch["filter_tries"].float().sum()
+        self.log("train/filter_acceptance", acceptance, batch_size=batch_size)
+        return loss
+
+    def validation_step(self, batch: dict, batch_index: int) -> None:
+        output, loss, _ = self._step(batch)
+        target, mixture = batch["target"][:, 0], batch["mixture"][:, 0]  # (batch, time)
+        estimate = output.waveform[:, 0].float()
+        sdr = batch_sdr(target, estimate)
+        metrics = {
+            "val/loss": loss,
+            "val/sdr": sdr.mean(),
+            "val/sdri": (sdr - batch_sdr(target, mixture)).mean(),
+            "val/si_sdri": (batch_si_sdr(target, estimate) - batch_si_sdr(target, mixture)).mean(),
+        }
+        batch_size = target.shape[0]
+        self.log_dict(metrics, prog_bar=True, sync_dist=True, batch_size=batch_size)
+
+    def configure_optimizers(self):
+        train = self.config.train
+        optimizer = torch.optim.Adam(self.separator.network.parameters(), lr=train.learning_rate)
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+            optimizer, T_max=train.scheduler_t_max, eta_min=train.eta_min
+        )
+        interval = {"step": "step", "epoch": "epoch"}[train.scheduler_interval]
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": scheduler, "interval": interval},
+        }
+
+    def on_save_checkpoint(self, checkpoint: dict) -> None:
+        metadata = {"global_step": self.global_step, "epoch": self.current_epoch}
+        metadata.update(
+            {k: float(v) for k, v in self.trainer.callback_metrics.items() if "val/" in k}
+        )
+        checkpoint["querysep"] = checkpoint_payload(self.separator, metadata=metadata)
+
+
+class MixtureDataModule(L.LightningDataModule):
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+
+    def setup(self, stage: str | None = None) -> None:
+        data = self.config.data
+        if data.train is None:
+            raise ValueError("data.train is not set: give a Clotho CSV or a path,caption manifest")
+        train_clips = load_captions(data.train, data.train_audio_dir)
+        if data.validation is not None:
+            validation_clips = load_captions(data.validation, data.validation_audio_dir)
+        else:  # hold out every tenth clip so validation never hears a training clip
+            train_clips, validation_clips = split_clips(train_clips)
+        mixing = MixingConfig(
+            sample_rate=self.config.audio.sample_rate,
+            segment_seconds=data.segment_seconds,
+            mix_mode=data.mix_mode,
+            snr_db_range=tuple(data.snr_db_range),
+            loudness_lufs=data.loudness_lufs,
+            filter_threshold=data.filter_threshold,
+            filter_max_tries=data.filter_max_tries,
+            caption_choice=data.caption_choice,
+            n_fft=self.config.audio.n_fft,
+            hop_length=self.config.audio.hop_length,
+        )
+        seed = self.config.train.seed
+        augment = AugmentConfig() if data.augment else None
+        self.train_set = MixtureDataset(
+            train_clips, config=mixing, length=2**62, seed=seed, augment_config=augment
+        )
+        self.validation_set = MixtureDataset(
+            validation_clips,
+            config=mixing,
+            length=data.num_validation,
+            seed=seed + VALIDATION_SEED_OFFSET,
+        )
+
+    def train_dataloader(self) -> ResumableLoader:
+        trainer = self.trainer
+        sampler = EpochSampler(
+            epoch_length=self.config.data.epoch_length,
+            rank=trainer.global_rank if trainer else 0,
+            world_size=trainer.world_size if trainer else 1,
+        )
+        loader = ResumableLoader(
+            self.train_set,
+            sampler=sampler,
+            batch_size=self.config.train.batch_size,
+            num_workers=self.config.data.num_workers,
+            persistent_workers=self.config.data.num_workers > 0,
+            drop_last=True,
+        )
+        if trainer is not None:
+            progress = trainer.fit_loop.epoch_loop.batch_progress
+            loader.position = lambda: progress.current.processed
+        return loader
+
+    def val_dataloader(self):
+        trainer = self.trainer
+        sampler = EpochSampler(
+            epoch_length=len(self.validation_set),
+            rank=trainer.global_rank if trainer else 0,
+            world_size=trainer.world_size if trainer else 1,
+        )
+        return torch.utils.data.DataLoader(
+            self.validation_set,
+            sampler=sampler,
+            batch_size=self.config.train.batch_size,
+            num_workers=min(self.config.data.num_workers, 1),
+        )
+
+
+def split_clips(
+    clips: list[CaptionedClip], every: int = 10
+) -> tuple[list[CaptionedClip], list[CaptionedClip]]:
+    """Deterministic hold-out: every ``every``-th clip goes to validation."""
+    validation = clips[every - 1 :: every] or clips[-1:]
+    held = {id(clip) for clip in validation}
+    return [c for c in clips if id(c) not in held], validation
+
+
+class AtomicCheckpointIO(TorchCheckpointIO):
+    """Checkpoints are written to a temp file in the same folder, then renamed."""
+
+    def save_checkpoint(self, checkpoint: dict, path, storage_options=None) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_torch_save(checkpoint, path)
+
+
+class StepTimer(Callback):
+    """Logs seconds per optimiser step (data waiting included)."""
+
+    def on_train_batch_start(self, trainer, module, batch, batch_index) -> None:
+        now = time.perf_counter()
+        if getattr(self, "_last", None) is not None:
+            module.log("train/seconds_per_step", now - self._last, batch_size=1)
+        self._last = now
+
+
+def build_trainer(config: Config, out_dir: Path) -> L.Trainer:
+    train = config.train
+    last = ModelCheckpoint(
+        dirpath=out_dir / "checkpoints",
+        save_top_k=0,
+        save_last=True,
+        every_n_train_steps=train.checkpoint_every_steps,
+    )
+    best = ModelCheckpoint(
+        dirpath=out_dir / "checkpoints", filename="best", monitor="val/sdri", mode="max"
+    )
+    loggers = [CSVLogger(out_dir, name="logs", version="")]
+    try:
+        import tensorboard  # noqa: F401
+        from lightning.pytorch.loggers import TensorBoardLogger
+
+        loggers.append(TensorBoardLogger(out_dir, name="tensorboard", version=""))
+    except ImportError:
+        pass
+    strategy = train.strategy
+    if strategy == "ddp":
+        from lightning.pytorch.strategies import DDPStrategy
+
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        strategy = DDPStrategy(process_group_backend=backend)
+    validation = (
+        {"val_check_interval": train.val_check_interval, "check_val_every_n_epoch": None}
+        if train.val_check_interval
+        else {}
+    )
+    return L.Trainer(
+        default_root_dir=out_dir,
+        max_steps=train.max_steps,
+        max_epochs=train.max_epochs,
+        precision=train.precision,
+        strategy=strategy,
+        devices=train.devices,
+        num_nodes=train.num_nodes,
+        accelerator="auto",
+        gradient_clip_val=train.gradient_clip_val,
+        log_every_n_steps=train.log_every_steps,
+        callbacks=[last, best, StepTimer()],
+        logger=loggers,
+        plugins=[AtomicCheckpointIO()],
+        use_distributed_sampler=False,
+        num_sanity_val_steps=0,
+        deterministic=False,
+        **validation,
+    )
+
+
+def resolve_resume(resume: str | None, out_dir: Path) -> str | None:
+    """``last`` means this run's ``checkpoints/last.ckpt`` (if it exists yet)."""
+    if resume == "last":
+        candidate = out_dir / "checkpoints" / "last.ckpt"
+        return str(candidate) if candidate.is_file() else None
+    return resume
+
+
+def train(config: Config, resume: str | None = None) -> Path:
+    """Train (or resume) and return the path of the exported ``separator.pt``."""
+    out_dir = Path(config.train.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
+    L.seed_everything(config.train.seed, workers=True, verbose=False)
+    torch.set_float32_matmul_precision("high")
+    module = SeparationModule(config.to_dict())
+    trainer = build_trainer(config, out_dir)
+    trainer.fit(
+        module, datamodule=MixtureDataModule(config), ckpt_path=resolve_resume(resume, out_dir)
+    )
+    return export_best(out_dir) if trainer.is_global_zero else out_dir / "separator.pt"
+
+
+def export_best(out_dir: Path) -> Path:
+    """Write ``separator.pt`` (weights + config only) from ``best.ckpt``, else ``last.ckpt``."""
+    checkpoints = out_dir / "checkpoints"
+    source = checkpoints / "best.ckpt"
+    if not source.is_file():
+        source = checkpoints / "last.ckpt"
+    target = out_dir / "separator.pt"
+    atomic_torch_save(read_payload(source), target)
+    return target

@@ -1,0 +1,113 @@
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from querysep import evaluate as evaluation
+from querysep.audio.io import load_audio, save_audio
+from querysep.cli import main
+from querysep.metrics import sdr, sdri, si_sdri
+from tests.conftest import noise_burst, tone
+
+
+@pytest.fixture
+def spec(tmp_path):
+    audio_dir = tmp_path / "audio"
+    sounds = {
+        "low.wav": tone(200, 2.0),
+        "high.wav": tone(3000, 2.0, amplitude=0.8),
+        "hiss.wav": noise_burst(0, 1.5),
+        "beep.wav": tone(1000, 2.5, amplitude=0.9),
+    }
+    for name, waveform in sounds.items():
+        save_audio(audio_dir / name, waveform, 16000)
+    rows = [
+        ("low.wav", "hiss.wav", -5, "a low hum", "hum"),
+        ("high.wav", "low.wav", 3, "a high whistle", "whistle"),
+        ("beep.wav", "hiss.wav", 10, "a beep", "beep"),
+        ("hiss.wav", "beep.wav", 0, "hissing", "hiss"),
+        ("low.wav", "high.wav", 15, "humming", "hum"),
+    ]
+    path = tmp_path / "spec.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "noise", "snr", "caption", "class"])
+        writer.writerows(rows)
+    return path, audio_dir
+
+
+def test_identity_oracle_scores_exactly_zero_improvement(spec, tmp_path):
+    summary = evaluation.evaluate(*spec, evaluation.identity_oracle, tmp_path / "id", method="id")
+    assert summary["sdri"] == 0.0 and summary["si_sdri"] == 0.0 and summary["count"] == 5
+    assert set(summary["per_class"]) == {"hum", "whistle", "beep", "hiss"}
+    assert summary["per_class"]["hum"]["count"] == 2
+
+
+def test_ideal_masks_are_far_above_identity(spec, tmp_path):
+    irm = evaluation.evaluate(*spec, evaluation.ideal_ratio_mask, tmp_path / "irm", method="irm")
+    ibm = evaluation.evaluate(*spec, evaluation.ideal_binary_mask, tmp_path / "ibm", method="ibm")
+    assert irm["sdri"] > 10 and ibm["sdri"] > 10
+
+
+def test_summary_matches_metrics_recomputed_on_saved_estimates(spec, tmp_path):
+    out = tmp_path / "irm"
+    assert (
+        main(
+            [
+                "evaluate",
+                "--spec",
+                str(spec[0]),
+                "--audio-dir",
+                str(spec[1]),
+                "--oracle",
+                "irm",
+                "--out",
+                str(out),
+                "--save-audio",
+            ]
+        )
+        == 0
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    rows = evaluation.read_spec(spec[0])
+    values = {"sdr": [], "sdri": [], "si_sdri": []}
+    for index, row in enumerate(rows):
+        item = evaluation.make_mixture(row, spec[1])
+        estimate, rate = load_audio(out / "estimates" / f"{index}.wav")
+        assert rate == 16000 and estimate.shape == (1, item.mixture.size)
+        values["sdr"].append(sdr(item.source, estimate[0]))
+        values["sdri"].append(sdri(item.source, estimate[0], item.mixture))
+        values["si_sdri"].append(si_sdri(item.source, estimate[0], item.mixture))
+    for name, recomputed in values.items():
+        assert abs(summary[name] - np.mean(recomputed)) < 1e-9
+    for name in ("rows.csv", "report.md", "sdri_hist.png", "sdri_vs_snr.png", "per_class.png"):
+        assert (out / name).is_file()
+    with (out / "rows.csv").open() as handle:
+        assert [r["class"] for r in csv.DictReader(handle)] == [
+            "hum",
+            "whistle",
+            "beep",
+            "hiss",
+            "hum",
+        ]
+
+
+def test_mixture_follows_the_dcase_rule(spec):
+    row = evaluation.read_spec(spec[0])[1]  # high.wav (0.8) + low.wav at 3 dB: clips -> 0.9 peak
+    item = evaluation.make_mixture(row, spec[1])
+    assert np.max(np.abs(item.mixture)) == pytest.approx(0.9, abs=1e-6)
+    snr = 10 * np.log10(
+        np.mean(item.source.astype(float) ** 2) / np.mean(item.noise.astype(float) ** 2)
+    )
+    assert abs(snr - 3) < 1e-3
+
+
+def test_bad_spec_gives_clear_errors(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,noise,caption\na.wav,b.wav,x\n")
+    with pytest.raises(evaluation.SpecError, match="missing column"):
+        evaluation.read_spec(bad)
+    bad.write_text("source,noise,snr,caption\na.wav,b.wav,loud,x\n")
+    with pytest.raises(evaluation.SpecError, match=r"bad.csv:2: snr"):
+        evaluation.read_spec(bad)
