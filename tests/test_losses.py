@@ -1,0 +1,50 @@
+import pytest
+import torch
+
+from querysep.config import LossConfig
+from querysep.losses import log_magnitude, separation_loss, spectral_convergence
+
+
+def test_spectral_convergence_and_log_magnitude_values():
+    target = torch.ones(2, 1, 4, 5)
+    assert spectral_convergence(target, target) == 0
+    assert spectral_convergence(0.5 * target, target) == pytest.approx(0.5)
+    assert log_magnitude(target * torch.e, target) == pytest.approx(1.0)
+
+
+def test_weighted_sum_returns_named_terms():
+    torch.manual_seed(0)
+    magnitude, waveform = torch.rand(2, 1, 8, 6), torch.randn(2, 1, 100)
+    config = LossConfig(spectral_convergence=2.0, log_magnitude=0.0, waveform_l1=1.0)
+    total, terms = separation_loss(
+        config,
+        estimate_magnitude=magnitude * 0.9,
+        target_magnitude=magnitude,
+        estimate_waveform=waveform * 0.5,
+        target_waveform=waveform,
+    )
+    assert set(terms) == {"spectral_convergence", "waveform_l1"}
+    assert total == pytest.approx(2.0 * terms["spectral_convergence"] + terms["waveform_l1"])
+    assert terms["spectral_convergence"] == pytest.approx(0.1, rel=1e-5)
+
+
+def test_negative_si_sdr_term_and_all_zero_weights():
+    waveform = torch.randn(3, 1, 200)
+    config = LossConfig(spectral_convergence=0, log_magnitude=0, neg_si_sdr=1.0)
+    magnitude = torch.rand(3, 1, 4, 4)
+    total, terms = separation_loss(
+        config,
+        estimate_magnitude=magnitude,
+        target_magnitude=magnitude,
+        estimate_waveform=waveform + 0.1 * torch.randn_like(waveform),
+        target_waveform=waveform,
+    )
+    assert total < -15  # about −20 dB error: SI-SDR ≈ 20 dB
+    with pytest.raises(ValueError, match="every loss weight is zero"):
+        separation_loss(
+            LossConfig(0, 0, 0, 0),
+            estimate_magnitude=magnitude,
+            target_magnitude=magnitude,
+            estimate_waveform=waveform,
+            target_waveform=waveform,
+        )
