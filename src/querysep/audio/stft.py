@@ -82,6 +82,12 @@ def normalize_db(magnitude: torch.Tensor) -> tuple[torch.Tensor, DbStats]:
     return (db - low) / scale, DbStats(low=low, high=low + scale)
 
 
+def normalize_db_with(magnitude: torch.Tensor, stats: DbStats) -> torch.Tensor:
+    """Normalise with given stats (e.g. a whole file's), clamped to [0, 1]."""
+    db = magnitude_to_db(magnitude)
+    return ((db - stats.low) / (stats.high - stats.low)).clamp(0.0, 1.0)
+
+
 def denormalize_db(features: torch.Tensor, stats: DbStats) -> torch.Tensor:
     """Exact inverse of :func:`normalize_db`: [0, 1] features back to linear magnitude."""
     db = features * (stats.high - stats.low) + stats.low

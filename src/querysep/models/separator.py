@@ -16,8 +16,16 @@ import torch
 from torch import nn
 
 from querysep.audio.io import load_audio, resample, save_audio
-from querysep.audio.stft import DbStats, denormalize_db, istft, normalize_db, stft
+from querysep.audio.stft import (
+    DbStats,
+    denormalize_db,
+    istft,
+    normalize_db,
+    normalize_db_with,
+    stft,
+)
 from querysep.config import Config
+from querysep.inference import overlap_add
 from querysep.models.registry import build_network, num_parameters
 from querysep.text import TextEmbedding, TextEncoder, build_text_encoder
 
@@ -62,6 +70,8 @@ class Separator(nn.Module):
         self.__dict__["text_encoder"] = encoder  # not registered: not in state_dict
         self.network = build_network(config.model, text_dim=encoder.dim)
         self.inference_dtype: torch.dtype = torch.float32  # bfloat16 = bf16 autocast on CPU
+        self.window_seconds = 10.0  # inference windows, joined by crossfade
+        self.overlap_seconds = 1.0
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -103,10 +113,17 @@ class Separator(nn.Module):
         return istft(spec, length, self.config.audio.n_fft, self.config.audio.hop_length)
 
     def predict_mask(
-        self, magnitude: torch.Tensor, text: TextEmbedding
-    ) -> tuple[torch.Tensor, ...]:
-        """Mask and estimate magnitude from the mixture magnitude ``(batch, 1, freq, frames)``."""
-        features, stats = normalize_db(magnitude)
+        self, magnitude: torch.Tensor, text: TextEmbedding, stats: DbStats | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mask and estimate magnitude from the mixture magnitude ``(batch, 1, freq, frames)``.
+
+        ``stats`` fixes the dB normalisation (e.g. to a whole file's when processing it in
+        windows); by default each clip is normalised by its own min/max.
+        """
+        if stats is None:
+            features, stats = normalize_db(magnitude)
+        else:
+            features = normalize_db_with(magnitude, stats)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._autocast()):
             mask = self.network(features, text.tokens, text.mask, text.pooled)
         mask = mask.float()  # (batch, 1, freq, frames)
@@ -123,14 +140,27 @@ class Separator(nn.Module):
     # -- user API -------------------------------------------------------------------------
     @torch.inference_mode()
     def separate(
-        self, waveform: np.ndarray | torch.Tensor, sample_rate: int, query: str
+        self,
+        waveform: np.ndarray | torch.Tensor,
+        sample_rate: int,
+        query: str | list[str],
+        *,
+        negative_query: str | None = None,
+        remove: bool = False,
+        progress: bool = False,
     ) -> np.ndarray:
-        """Extract the sound ``query`` describes from ``waveform``.
+        """Extract the sound ``query`` describes from ``waveform`` (any length).
 
         ``waveform``: numpy or torch, ``(time,)`` or ``(channels, time)`` at ``sample_rate``.
-        Returns float32 numpy of the same shape and rate. The mask is predicted from the
-        channels' mean and applied to every channel with its own phase.
+        Returns float32 numpy of the same shape and rate; with a list of queries, one such
+        array per query stacked first (the input's STFT is shared). The mask is predicted
+        from the channels' mean and applied to each channel with its own phase.
+        ``remove`` returns everything but the query (1 − mask); ``negative_query`` B
+        suppresses B from the estimate (mask_A · (1 − mask_B)).
         """
+        queries = [query] if isinstance(query, str) else list(query)
+        if not queries or any(not q.strip() for q in queries):
+            raise ValueError("the query must be a non-empty sentence")
         audio = torch.as_tensor(np.asarray(waveform, dtype=np.float32))
         squeeze = audio.ndim == 1
         audio = audio[None] if squeeze else audio  # (channels, time)
@@ -139,19 +169,62 @@ class Separator(nn.Module):
                 f"expected (time,) or (channels, time) audio, got {tuple(audio.shape)}"
             )
         model_audio = torch.from_numpy(resample(audio.numpy(), sample_rate, self.sample_rate))
-        spec = self.spectrogram(model_audio)  # (channels, freq, frames)
-        mono_magnitude = self.spectrogram(model_audio.mean(0))[None, None].abs()
-        _, magnitude = self.predict_mask(mono_magnitude, self.encode_text([query]))
-        gain = ratio_mask(magnitude, mono_magnitude)[0]  # (1, freq, frames)
-        estimate = self.waveform(spec * gain, model_audio.shape[-1])  # (channels, time)
-        out = resample(estimate.numpy(), self.sample_rate, sample_rate)
-        out = _fit(out, audio.shape[-1])
-        return out[0] if squeeze else out
+        text = self.encode_text(queries)
+        negative = self.encode_text([negative_query]) if negative_query else None
+        stats = self.db_stats(model_audio.mean(0))
 
-    def separate_file(self, path: str | Path, query: str, out_path: str | Path | None = None):
+        def process(chunk: torch.Tensor) -> torch.Tensor:
+            return self.separate_window(chunk, text, stats, negative=negative, remove=remove)
+
+        estimates = overlap_add(
+            process,
+            model_audio,
+            window_samples=int(self.window_seconds * self.sample_rate),
+            overlap_samples=int(self.overlap_seconds * self.sample_rate),
+            progress=progress,
+        )  # (queries, channels, time)
+        out = np.stack(
+            [
+                _fit(resample(e.numpy(), self.sample_rate, sample_rate), audio.shape[-1])
+                for e in estimates
+            ]
+        )
+        out = out[:, 0] if squeeze else out
+        return out[0] if isinstance(query, str) else out
+
+    def separate_window(
+        self,
+        chunk: torch.Tensor,
+        text: TextEmbedding,
+        stats: DbStats,
+        *,
+        negative: TextEmbedding | None = None,
+        remove: bool = False,
+    ) -> torch.Tensor:
+        """One window ``(channels, time)`` -> ``(queries, channels, time)``."""
+        spec = self.spectrogram(chunk)  # (channels, freq, frames)
+        mono = self.spectrogram(chunk.mean(0)).abs()[None, None]  # (1, 1, freq, frames)
+        num_queries = text.tokens.shape[0]
+        _, magnitude = self.predict_mask(mono.expand(num_queries, -1, -1, -1), text, stats)
+        gain = ratio_mask(magnitude, mono)  # (queries, 1, freq, frames)
+        if negative is not None:
+            _, negative_magnitude = self.predict_mask(mono, negative, stats)
+            gain = gain * (1.0 - ratio_mask(negative_magnitude, mono))
+        if remove:
+            gain = 1.0 - gain
+        return self.waveform(spec[None] * gain, chunk.shape[-1])
+
+    def db_stats(self, waveform: torch.Tensor) -> DbStats:
+        """The dB min/max of a whole ``(time,)`` signal, for window-independent features."""
+        _, stats = normalize_db(self.spectrogram(waveform).abs())
+        return stats
+
+    def separate_file(
+        self, path: str | Path, query: str, out_path: str | Path | None = None, **options
+    ) -> tuple[np.ndarray, int]:
         """Separate an audio file; writes ``out_path`` when given. Returns (audio, rate)."""
         audio, sample_rate = load_audio(path)
-        estimate = self.separate(audio, sample_rate, query)
+        estimate = self.separate(audio, sample_rate, query, **options)
         if out_path is not None:
             save_audio(out_path, estimate, sample_rate)
         return estimate, sample_rate
