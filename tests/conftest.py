@@ -48,3 +48,25 @@ def clotho_folder(tmp_path: Path) -> tuple[Path, Path]:
         writer.writerow(["file_name", *(f"caption_{k}" for k in range(1, 6)), "class"])
         writer.writerows(rows)
     return csv_path, audio_dir
+
+
+REPO = Path(__file__).resolve().parents[1]
+TINY_CONFIG = REPO / "configs" / "tiny.yaml"
+
+
+@pytest.fixture(scope="session")
+def text_encoder():
+    """The real MiniLM encoder, loaded once per test session (offline, from the package)."""
+    from querysep.config import TextConfig
+    from querysep.text import build_text_encoder
+
+    return build_text_encoder(TextConfig())
+
+
+@pytest.fixture
+def tiny_separator(text_encoder):
+    """An untrained separator with the tiny test config (seeded, eval mode)."""
+    from querysep.models.separator import Separator
+
+    torch.manual_seed(0)
+    return Separator.from_config(TINY_CONFIG, text_encoder=text_encoder).eval()

@@ -64,6 +64,7 @@ class DataConfig:
     filter_threshold: float | None = 0.75  # None = cosine filter off
     filter_max_tries: int = 10
     caption_choice: str = "random"  # random | first
+    balance_classes: bool = True  # draw the target's class uniformly when classes are known
     num_workers: int = 2
     num_validation: int = 64
     augment: bool = True
@@ -89,6 +90,7 @@ class TrainConfig:
     num_nodes: int = 1
     gradient_clip_val: float | None = 5.0
     log_every_steps: int = 20
+    num_threads: int | None = None  # torch compute threads; None = torch's default
 
 
 @dataclass

@@ -121,6 +121,7 @@ class MixtureDataModule(L.LightningDataModule):
             filter_threshold=data.filter_threshold,
             filter_max_tries=data.filter_max_tries,
             caption_choice=data.caption_choice,
+            balance_classes=data.balance_classes,
             n_fft=self.config.audio.n_fft,
             hop_length=self.config.audio.hop_length,
         )
@@ -174,8 +175,13 @@ class MixtureDataModule(L.LightningDataModule):
 def split_clips(
     clips: list[CaptionedClip], every: int = 10
 ) -> tuple[list[CaptionedClip], list[CaptionedClip]]:
-    """Deterministic hold-out: every ``every``-th clip goes to validation."""
-    validation = clips[every - 1 :: every] or clips[-1:]
+    """Deterministic hold-out: every ``every``-th clip (at least two) goes to validation."""
+    if len(clips) < 4:
+        raise ValueError(
+            f"only {len(clips)} training clips: give at least 4, or a data.validation set"
+        )
+    step = min(every, len(clips) // 2)
+    validation = clips[step - 1 :: step]
     held = {id(clip) for clip in validation}
     return [c for c in clips if id(c) not in held], validation
 
@@ -264,7 +270,8 @@ def train(config: Config, resume: str | None = None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
     L.seed_everything(config.train.seed, workers=True, verbose=False)
-    torch.set_float32_matmul_precision("high")
+    if config.train.num_threads:
+        torch.set_num_threads(config.train.num_threads)
     module = SeparationModule(config.to_dict())
     trainer = build_trainer(config, out_dir)
     trainer.fit(

@@ -37,6 +37,7 @@ class MixingConfig:
     filter_threshold: float | None = 0.75
     filter_max_tries: int = 10
     caption_choice: str = "random"  # random | first
+    balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
     n_fft: int = 512
     hop_length: int = 256
 
@@ -90,13 +91,17 @@ class MixtureDataset(Dataset):
         self.seed = seed
         self.augment_config = augment_config
         self.cache = ClipCache(sample_rate=config.sample_rate)
+        self.clips_by_label: dict[str, list[int]] = {}
+        if config.balance_classes and all(clip.label for clip in clips):
+            for index, clip in enumerate(clips):
+                self.clips_by_label.setdefault(clip.label, []).append(index)
 
     def __len__(self) -> int:
         return self.length
 
     def __getitem__(self, index: int) -> dict:
         rng = np.random.default_rng((self.seed, index))
-        target_index = int(rng.integers(len(self.clips)))
+        target_index = self._target_index(rng)
         target_clip = self.clips[target_index]
         caption = self._caption(target_clip, rng)
         target = self._segment(target_clip, rng)
@@ -126,6 +131,14 @@ class MixtureDataset(Dataset):
             "filter_tries": num_tries,
             "filter_accepted": bool(is_accepted(similarity, self.config.filter_threshold)),
         }
+
+    def _target_index(self, rng: np.random.Generator) -> int:
+        """A uniformly drawn clip, or (balanced) a uniformly drawn class, then one of its clips."""
+        if not self.clips_by_label:
+            return int(rng.integers(len(self.clips)))
+        labels = sorted(self.clips_by_label)
+        members = self.clips_by_label[labels[int(rng.integers(len(labels)))]]
+        return members[int(rng.integers(len(members)))]
 
     def _caption(self, clip: CaptionedClip, rng: np.random.Generator) -> str:
         if self.config.caption_choice == "first":

@@ -129,7 +129,6 @@ def load_network_weights(network: torch.nn.Module, state_dict: dict, source: str
         raise CheckpointError(
             f"{source}: weights do not fit this architecture "
             f"({len(missing)} missing, {len(unexpected)} unexpected, "
-            f"{len(mismatched)} mismatched): "
-            + "; ".join(details)
+            f"{len(mismatched)} mismatched): " + "; ".join(details)
         )
     network.load_state_dict(state_dict, strict=True)

@@ -66,6 +66,9 @@ class Separator(nn.Module):
                 f"got {config.model.mask_domain!r}"
             )
         self.config = config
+        # Denormal floats (tiny magnitudes near silence, their log-gradients) slow CPU
+        # kernels by orders of magnitude, enough to stall a backward pass: flush them.
+        torch.set_flush_denormal(True)
         encoder = text_encoder if text_encoder is not None else build_text_encoder(config.text)
         self.__dict__["text_encoder"] = encoder  # not registered: not in state_dict
         self.network = build_network(config.model, text_dim=encoder.dim)
@@ -169,20 +172,14 @@ class Separator(nn.Module):
                 f"expected (time,) or (channels, time) audio, got {tuple(audio.shape)}"
             )
         model_audio = torch.from_numpy(resample(audio.numpy(), sample_rate, self.sample_rate))
-        text = self.encode_text(queries)
-        negative = self.encode_text([negative_query]) if negative_query else None
-        stats = self.db_stats(model_audio.mean(0))
-
-        def process(chunk: torch.Tensor) -> torch.Tensor:
-            return self.separate_window(chunk, text, stats, negative=negative, remove=remove)
-
-        estimates = overlap_add(
-            process,
-            model_audio,
-            window_samples=int(self.window_seconds * self.sample_rate),
-            overlap_samples=int(self.overlap_seconds * self.sample_rate),
-            progress=progress,
-        )  # (queries, channels, time)
+        was_training = self.training
+        self.eval()  # inference always uses running statistics, also mid-training
+        try:
+            estimates = self._separate_model_audio(
+                model_audio, queries, negative_query, remove, progress
+            )
+        finally:
+            self.train(was_training)
         out = np.stack(
             [
                 _fit(resample(e.numpy(), self.sample_rate, sample_rate), audio.shape[-1])
@@ -191,6 +188,22 @@ class Separator(nn.Module):
         )
         out = out[:, 0] if squeeze else out
         return out[0] if isinstance(query, str) else out
+
+    def _separate_model_audio(self, model_audio, queries, negative_query, remove, progress):
+        text = self.encode_text(queries)
+        negative = self.encode_text([negative_query]) if negative_query else None
+        stats = self.db_stats(model_audio.mean(0))
+
+        def process(chunk: torch.Tensor) -> torch.Tensor:
+            return self.separate_window(chunk, text, stats, negative=negative, remove=remove)
+
+        return overlap_add(
+            process,
+            model_audio,
+            window_samples=int(self.window_seconds * self.sample_rate),
+            overlap_samples=int(self.overlap_seconds * self.sample_rate),
+            progress=progress,
+        )  # (queries, channels, time)
 
     def separate_window(
         self,

@@ -1,0 +1,232 @@
+"""Building blocks of the separators: residual convs, SE, ASPP, attention gate, text conditioning.
+
+Every block works on spectrogram-like features ``(batch, channels, freq, frames)``. The two
+text-conditioning blocks (:class:`CrossAttention`, :class:`FiLM`) share one signature,
+``forward(x, text)`` with ``text`` a :class:`~querysep.text.embedding.TextEmbedding`, so a
+network can swap one for the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from querysep.text.embedding import TextEmbedding
+
+
+def conv3x3(
+    in_channels: int, out_channels: int, *, stride: int = 1, dilation: int = 1
+) -> nn.Conv2d:
+    """3x3 convolution that keeps the size (or halves it with stride 2); no bias (a BN follows)."""
+    return nn.Conv2d(
+        in_channels, out_channels, 3, stride=stride, padding=dilation, dilation=dilation, bias=False
+    )
+
+
+def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
+    """Zero-pad the last two axes (freq, frames) at the end up to a multiple of ``multiple``."""
+    num_freqs, num_frames = x.shape[-2:]
+    pad_freqs = -num_freqs % multiple
+    pad_frames = -num_frames % multiple
+    return F.pad(x, (0, pad_frames, 0, pad_freqs))
+
+
+class SqueezeExcitation(nn.Module):
+    """Channel attention (Hu et al. 2018): global mean -> 2-layer MLP -> sigmoid -> rescale."""
+
+    def __init__(self, *, channels: int, reduction: int = 8) -> None:
+        super().__init__()
+        hidden = max(channels // reduction, 4)
+        self.excite = nn.Sequential(
+            nn.Linear(channels, hidden), nn.ReLU(), nn.Linear(hidden, channels), nn.Sigmoid()
+        )
+
+    def weights(self, x: torch.Tensor) -> torch.Tensor:
+        """Channel weights in (0, 1): (batch, channels, freq, frames) -> (batch, channels)."""
+        return self.excite(x.mean(dim=(2, 3)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, channels, freq, frames) -> same shape, each channel rescaled."""
+        return x * self.weights(x)[:, :, None, None]
+
+
+class PreActResidualBlock(nn.Module):
+    """BN-ReLU-conv3x3 (stride) - BN-ReLU-conv3x3, plus a shortcut (1x1 strided conv + BN when
+    the shape changes, identity otherwise). Pre-activation as in ResUNet++ (He et al. 2016)."""
+
+    def __init__(self, *, in_channels: int, out_channels: int, stride: int = 1) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.BatchNorm2d(in_channels),
+            nn.ReLU(),
+            conv3x3(in_channels, out_channels, stride=stride),
+            nn.BatchNorm2d(out_channels),
+            nn.ReLU(),
+            conv3x3(out_channels, out_channels),
+        )
+        self.shortcut: nn.Module = nn.Identity()
+        if in_channels != out_channels or stride != 1:
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                nn.BatchNorm2d(out_channels),
+            )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, in_channels, freq, frames)
+        -> (batch, out_channels, freq / stride, frames / stride)."""
+        return self.shortcut(x) + self.body(x)
+
+
+class StemBlock(nn.Module):
+    """First block of ResUNet++: conv3x3-BN-ReLU-conv3x3 plus a 1x1 conv + BN shortcut."""
+
+    def __init__(self, *, in_channels: int, out_channels: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            conv3x3(in_channels, out_channels),
+            nn.BatchNorm2d(out_channels),
+            nn.ReLU(),
+            conv3x3(out_channels, out_channels),
+        )
+        self.shortcut = nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, 1, bias=False), nn.BatchNorm2d(out_channels)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, in_channels, freq, frames) -> (batch, out_channels, freq, frames)."""
+        return self.shortcut(x) + self.body(x)
+
+
+class ASPP(nn.Module):
+    """Atrous spatial pyramid pooling: parallel dilated 3x3 convs (one per rate, each
+    conv-BN-ReLU), concatenated, then a 1x1 conv-BN-ReLU projection. Each branch is
+    ``branch_channels`` wide, by default ``out_channels // len(rates)`` so that the
+    concatenation is as wide as the output (cheap enough for the CPU budget)."""
+
+    def __init__(
+        self,
+        *,
+        in_channels: int,
+        out_channels: int,
+        rates: Sequence[int],
+        branch_channels: int | None = None,
+    ) -> None:
+        super().__init__()
+        branch_channels = branch_channels or max(out_channels // len(rates), 4)
+        self.branches = nn.ModuleList(
+            nn.Sequential(
+                conv3x3(in_channels, branch_channels, dilation=rate),
+                nn.BatchNorm2d(branch_channels),
+                nn.ReLU(),
+            )
+            for rate in rates
+        )
+        self.project = nn.Sequential(
+            nn.Conv2d(branch_channels * len(rates), out_channels, 1, bias=False),
+            nn.BatchNorm2d(out_channels),
+            nn.ReLU(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, in_channels, freq, frames) -> (batch, out_channels, freq, frames)."""
+        branches = [branch(x) for branch in self.branches]  # each (batch, branch, freq, frames)
+        return self.project(torch.cat(branches, dim=1))
+
+
+class AttentionGate(nn.Module):
+    """ResUNet++ attention block on a skip connection: the decoder feature (half resolution)
+    and the encoder skip, subsampled by 2 to meet it, each go through BN-ReLU-1x1 conv; their
+    sum gives (BN-ReLU-1x1 conv, sigmoid) a one-channel map that, upsampled, gates the skip
+    (Oktay et al. 2018). All of it runs at half resolution, with 1x1 convs: cheap."""
+
+    def __init__(self, *, skip_channels: int, gate_channels: int, hidden_channels: int) -> None:
+        super().__init__()
+        self.skip = nn.Sequential(
+            nn.BatchNorm2d(skip_channels),
+            nn.ReLU(),
+            nn.Conv2d(skip_channels, hidden_channels, 1),
+        )
+        self.gate = nn.Sequential(
+            nn.BatchNorm2d(gate_channels), nn.ReLU(), nn.Conv2d(gate_channels, hidden_channels, 1)
+        )
+        self.score = nn.Sequential(
+            nn.BatchNorm2d(hidden_channels), nn.ReLU(), nn.Conv2d(hidden_channels, 1, 1)
+        )
+
+    def forward(self, skip: torch.Tensor, gate: torch.Tensor) -> torch.Tensor:
+        """skip: (batch, skip_channels, freq, frames), gate: (batch, gate_channels, freq/2,
+        frames/2) -> the skip times a (batch, 1, freq, frames) map in (0, 1)."""
+        sampled = skip[..., ::2, ::2]  # (batch, skip_channels, freq/2, frames/2)
+        weights = torch.sigmoid(self.score(self.skip(sampled) + self.gate(gate)))  # (b,1,f/2,t/2)
+        weights = F.interpolate(weights, size=skip.shape[-2:], mode="bilinear")  # (b, 1, f, t)
+        return skip * weights
+
+
+class CrossAttention(nn.Module):
+    """Audio queries attend to text tokens (keys/values); pre-norm, output added residually.
+
+    Cheap at high resolution: frequency is average-pooled into at most ``num_bands`` bands, so
+    the queries are (band, frame) cells -- ``num_bands * frames`` of them instead of
+    ``freq * frames`` -- and each cell's result is added back to every bin of its band. The
+    text can so act differently on low and high bands and on every frame, at a cost that
+    does not grow with the frequency resolution. Padded tokens (mask False) are not attended.
+    Works in (batch, freq, frames, channels) order, a free view of channels-last features.
+    """
+
+    def __init__(
+        self,
+        *,
+        channels: int,
+        text_dim: int,
+        attention_dim: int,
+        num_heads: int,
+        num_bands: int = 8,
+    ) -> None:
+        super().__init__()
+        assert attention_dim % num_heads == 0, "attention_dim must be divisible by num_heads"
+        self.num_heads = num_heads
+        self.num_bands = num_bands
+        self.norm = nn.LayerNorm(channels)
+        self.norm_text = nn.LayerNorm(text_dim)
+        self.query = nn.Linear(channels, attention_dim)
+        self.key_value = nn.Linear(text_dim, 2 * attention_dim)
+        self.out = nn.Linear(attention_dim, channels)
+
+    def forward(self, x: torch.Tensor, text: TextEmbedding) -> torch.Tensor:
+        """x: (batch, channels, freq, frames), text.tokens: (batch, tokens, text_dim),
+        text.mask: (batch, tokens) -> same shape as x."""
+        num_freqs, num_frames = x.shape[-2:]
+        num_bands = min(self.num_bands, num_freqs)
+        cells = F.adaptive_avg_pool2d(x, (num_bands, num_frames)).permute(0, 2, 3, 1)
+        cells = self.norm(cells).flatten(1, 2)  # (batch, bands*frames, channels)
+        query = self.query(cells).unflatten(-1, (self.num_heads, -1)).transpose(1, 2)
+        key, value = self.key_value(self.norm_text(text.tokens)).chunk(2, dim=-1)  # (b, l, a)
+        key = key.unflatten(-1, (self.num_heads, -1)).transpose(1, 2)  # (b, heads, l, a/heads)
+        value = value.unflatten(-1, (self.num_heads, -1)).transpose(1, 2)
+        mask = text.mask | ~text.mask.any(dim=1, keepdim=True)  # a row with no token sees all
+        attended = F.scaled_dot_product_attention(
+            query, key, value, attn_mask=mask[:, None, None, :]
+        )  # (batch, heads, bands*frames, attention_dim/heads)
+        attended = self.out(attended.transpose(1, 2).flatten(2))  # (b, bands*frames, channels)
+        attended = attended.unflatten(1, (num_bands, num_frames))  # (b, bands, frames, channels)
+        band_of_freq = torch.arange(num_freqs, device=x.device) * num_bands // num_freqs
+        x = x.permute(0, 2, 3, 1) + attended[:, band_of_freq]  # (b, freq, frames, channels)
+        # contiguous NCHW: channels-last 1x1 conv backward hangs in oneDNN (torch 2.13, AVX2)
+        return x.permute(0, 3, 1, 2).contiguous()  # (batch, channels, freq, frames)
+
+
+class FiLM(nn.Module):
+    """Feature-wise linear modulation (Perez et al. 2018): per-channel scale and shift from the
+    pooled text vector, ``x * (1 + scale) + shift``."""
+
+    def __init__(self, *, channels: int, text_dim: int) -> None:
+        super().__init__()
+        self.project = nn.Linear(text_dim, 2 * channels)
+
+    def forward(self, x: torch.Tensor, text: TextEmbedding) -> torch.Tensor:
+        """x: (batch, channels, freq, frames), text.pooled: (batch, text_dim) -> same shape as x."""
+        scale, shift = self.project(text.pooled).chunk(2, dim=-1)  # (batch, channels) each
+        return x * (1 + scale[:, :, None, None]) + shift[:, :, None, None]

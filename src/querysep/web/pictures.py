@@ -1,0 +1,54 @@
+"""Spectrogram pictures (PNG) for the result page, drawn with matplotlib's Agg backend.
+
+Figures are made without pyplot, so drawing from several request threads is safe.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+N_FFT = 512
+HOP_LENGTH = 256
+RANGE_DB = 80.0
+
+
+def spectrogram_db(waveform: np.ndarray) -> np.ndarray:
+    """Log-magnitude (dB) of ``(time,)`` or ``(channels, time)`` audio -> ``(freq, frames)``."""
+    mono = np.asarray(waveform, dtype=np.float32)
+    mono = mono.mean(axis=0) if mono.ndim == 2 else mono
+    mono = np.pad(mono, (0, max(0, N_FFT - mono.size)))
+    frames = np.lib.stride_tricks.sliding_window_view(mono, N_FFT)[::HOP_LENGTH]  # (frames, n_fft)
+    magnitude = np.abs(np.fft.rfft(frames * np.hanning(N_FFT), axis=-1)).T  # (freq, frames)
+    return 20.0 * np.log10(magnitude + 1e-8)
+
+
+def spectrogram_png(
+    waveform: np.ndarray, sample_rate: int, *, reference_db: float | None = None
+) -> bytes:
+    """A PNG spectrogram; pass the mixture's peak as ``reference_db`` to share one colour scale."""
+    spectrogram = spectrogram_db(waveform)
+    top_db = float(spectrogram.max()) if reference_db is None else reference_db
+    seconds = np.asarray(waveform).shape[-1] / sample_rate
+    figure = Figure(figsize=(4.4, 2.4), dpi=150)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.imshow(
+        spectrogram,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        vmin=top_db - RANGE_DB,
+        vmax=top_db,
+        extent=(0.0, seconds, 0.0, sample_rate / 2000.0),
+        interpolation="nearest",
+    )
+    axes.set_xlabel("time (s)")
+    axes.set_ylabel("frequency (kHz)")
+    figure.tight_layout(pad=0.4)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

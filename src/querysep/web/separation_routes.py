@@ -1,0 +1,126 @@
+"""The separation page, its result pages, and the JSON API."""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+
+from flask import (
+    Flask,
+    Request,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from querysep.web.catalog import Example
+from querysep.web.results import ResultStore, encode_wav, make_result
+from querysep.web.separation import SeparationService, UploadError
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def add_separation_routes(
+    app: Flask,
+    *,
+    service: SeparationService,
+    examples: dict[str, Example],
+    results: ResultStore,
+) -> None:
+    def form_page(error: str | None = None, status: int = 200):
+        page = render_template(
+            "index.html", examples=list(examples.values()), form=request.form, error=error
+        )
+        return page, status
+
+    @app.get("/")
+    def index():
+        return form_page()
+
+    @app.post("/separate")
+    def separate_form():
+        options = _options(request)
+        try:
+            data, name = _chosen_audio(request, examples)
+            separation = service.run(data, name, **options)
+        except UploadError as error:
+            return form_page(str(error), 400)
+        result = make_result(separation, source_name=name, **options)
+        return redirect(url_for("result_page", result_id=results.add(result)), code=303)
+
+    @app.get("/result/<result_id>")
+    def result_page(result_id: str):
+        return render_template("result.html", result=_found(results, result_id), id=result_id)
+
+    @app.get("/result/<result_id>/<any(mixture, separated, residual):track>.<any(wav, png):kind>")
+    def result_file(result_id: str, track: str, kind: str):
+        stored = _found(results, result_id).tracks[track]
+        data, mimetype = (
+            (stored.wav, "audio/wav") if kind == "wav" else (stored.picture, "image/png")
+        )
+        return send_file(
+            io.BytesIO(data), mimetype=mimetype, conditional=True, etag=False, max_age=3600
+        )
+
+    @app.get("/examples/<name>")
+    def example_audio(name: str):
+        example = examples.get(name)
+        if example is None:
+            abort(404, "no such example")
+        return send_file(example.path, conditional=True, max_age=3600)
+
+    @app.post("/api/separate")
+    def api_separate():
+        upload = request.files.get("audio")
+        if upload is None:
+            abort(400, "send the mixture as the multipart file field 'audio'")
+        try:
+            separation = service.run(
+                upload.read(), _display_name(upload.filename), **_options(request)
+            )
+        except UploadError as error:
+            abort(400, str(error))
+        wav = encode_wav(separation.separated, separation.sample_rate, subtype="FLOAT")
+        headers = {"Content-Disposition": 'attachment; filename="separated.wav"'}
+        return Response(wav, mimetype="audio/wav", headers=headers)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "sample_rate": service.separator.sample_rate}
+
+
+def _options(req: Request) -> dict:
+    return {
+        "query": req.form.get("query", "").strip(),
+        "negative_query": req.form.get("negative_query", "").strip(),
+        "remove": req.form.get("remove", "").strip().lower() in TRUE_WORDS,
+    }
+
+
+def _chosen_audio(req: Request, examples: dict[str, Example]) -> tuple[bytes, str]:
+    """The uploaded file when there is one, else the chosen shipped example."""
+    upload = req.files.get("audio")
+    if upload is not None and upload.filename:
+        return upload.read(), _display_name(upload.filename)
+    name = req.form.get("example", "")
+    if not name:
+        raise UploadError("choose an example or upload a mixture")
+    if name not in examples:
+        raise UploadError("unknown example: choose one from the list")
+    return examples[name].path.read_bytes(), name
+
+
+def _found(results: ResultStore, result_id: str):
+    result = results.get(result_id)
+    if result is None:
+        abort(404, "no such result (results are kept for a limited time): separate again")
+    return result
+
+
+def _display_name(filename: str | None) -> str:
+    """The upload's name for messages only; it never becomes a path."""
+    return PurePath((filename or "upload").replace("\\", "/")).name[:80] or "upload"

@@ -1,0 +1,83 @@
+"""Training: a SIGKILLed run resumes to the same weights; DDP with 2 CPU processes (gloo)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from tests.conftest import TINY_CONFIG
+
+
+def train_command(clotho_folder, out_dir, *extra):
+    csv_path, audio_dir = clotho_folder
+    return [
+        sys.executable, "-m", "querysep.cli", "train", "--config", str(TINY_CONFIG),
+        f"data.train={csv_path}", f"data.train_audio_dir={audio_dir}",
+        f"train.out_dir={out_dir}", "data.segment_seconds=1.0", "data.epoch_length=8",
+        "data.num_validation=4", "data.num_workers=0", "train.batch_size=2",
+        "train.max_steps=12", "train.checkpoint_every_steps=1", "train.precision=32-true",
+        "train.log_every_steps=1", *extra,
+    ]  # fmt: skip
+
+
+def environment():
+    return {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+
+
+def network_weights(path):
+    state = torch.load(path, map_location="cpu", weights_only=False)["state_dict"]
+    return {k: v for k, v in state.items() if "num_batches_tracked" not in k}
+
+
+def global_step(path):
+    return torch.load(path, map_location="cpu", weights_only=False)["global_step"]
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_to_the_same_weights(clotho_folder, tmp_path):
+    reference = tmp_path / "reference"
+    subprocess.run(train_command(clotho_folder, reference), check=True, env=environment(),
+                   capture_output=True, timeout=600)  # fmt: skip
+    interrupted = tmp_path / "interrupted"
+    process = subprocess.Popen(
+        train_command(clotho_folder, interrupted), env=environment(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    last = interrupted / "checkpoints" / "last.ckpt"
+    deadline = time.time() + 300
+    while time.time() < deadline and process.poll() is None:
+        if last.is_file() and global_step(last) >= 5:  # midway, inside the second epoch
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the run finished before it could be killed"
+    killed_at = global_step(last)
+    assert 5 <= killed_at < 12
+    subprocess.run(train_command(clotho_folder, interrupted, "--resume", "last"), check=True,
+                   env=environment(), capture_output=True, timeout=600)  # fmt: skip
+    assert global_step(last) == 12 == global_step(reference / "checkpoints" / "last.ckpt")
+    expected = network_weights(reference / "checkpoints" / "last.ckpt")
+    resumed = network_weights(last)
+    assert expected.keys() == resumed.keys()
+    for name, tensor in expected.items():
+        assert torch.allclose(resumed[name], tensor, atol=1e-6), name
+    assert (interrupted / "separator.pt").is_file()
+    log = (interrupted / "logs" / "metrics.csv").read_text()
+    assert "val/sdri" in log and "train/filter_acceptance" in log
+
+
+@pytest.mark.slow
+def test_two_ddp_processes_on_cpu(clotho_folder, tmp_path):
+    out = tmp_path / "ddp"
+    result = subprocess.run(
+        train_command(clotho_folder, out, "train.strategy=ddp", "train.devices=2",
+                      "train.max_steps=4"),
+        env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert global_step(out / "checkpoints" / "last.ckpt") == 4
+    assert "distributed_backend=gloo" in result.stderr + result.stdout
