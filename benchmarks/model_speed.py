@@ -101,9 +101,15 @@ def main() -> None:
         bf16_repeats = max(args.repeats // 2, 1)  # bf16 can be very slow without bf16 units
         bf16 = [math.nan] if args.no_bf16 else time_network(network, text_dim, True, bf16_repeats)
         medians[name] = (statistics.median(fp32), statistics.median(bf16), min(fp32))
-        print(f"| {name} | {medians[name][0]:.3f} | {min(fp32):.3f} | {medians[name][1]:.3f} |")
+        fp32_median, bf16_median, fp32_best = medians[name]
+        print(
+            f"| {name} | {fp32_median:.3f} | {fp32_best:.3f} | {bf16_median:.3f} |".replace(
+                "nan", "-"
+            )
+        )
     ratios = [medians["film_audiosep"][i] / medians["default"][i] for i in (0, 2, 1)]
-    print("| ratio film_audiosep / default | " + " | ".join(f"{r:.1f}x" for r in ratios) + " |")
+    cells = ["-" if math.isnan(ratio) else f"{ratio:.1f}x" for ratio in ratios]
+    print("| ratio film_audiosep / default | " + " | ".join(cells) + " |")
 
     if not args.no_text:
         text = statistics.median(time_text(args.repeats))

@@ -111,3 +111,47 @@ def test_bad_spec_gives_clear_errors(tmp_path):
     bad.write_text("source,noise,snr,caption\na.wav,b.wav,loud,x\n")
     with pytest.raises(evaluation.SpecError, match=r"bad.csv:2: snr"):
         evaluation.read_spec(bad)
+
+
+def _run_evaluate(spec, out, *extra):
+    return main(
+        ["evaluate", "--spec", str(spec[0]), "--audio-dir", str(spec[1]), "--out", str(out), *extra]
+    )
+
+
+def test_clap_scores_go_to_rows_summary_and_report(spec, tmp_path):
+    from tests.test_clap import save_tiny_clap
+
+    clap_dir = save_tiny_clap(tmp_path / "clap")
+    out = tmp_path / "irm"
+    assert _run_evaluate(spec, out, "--oracle", "irm", "--clap", str(clap_dir)) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    with (out / "rows.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    report = (out / "report.md").read_text()
+    for name in ("clap_score", "clap_score_a"):
+        values = np.array([float(row[name]) for row in rows])
+        assert np.all((values >= -1) & (values <= 1))
+        assert summary[name] == pytest.approx(values.mean(), abs=1e-12)
+        assert summary[f"{name}_std"] == pytest.approx(values.std(), abs=1e-12)
+        assert f"| {name} | {summary[name]:.3f} |" in report
+    assert "clap_score_a" in summary["per_class"]["hum"]
+    assert summary["clap_model"] == str(clap_dir)
+
+
+def test_without_clap_nothing_clap_related_is_written(spec, tmp_path):
+    summary = evaluation.evaluate(*spec, evaluation.identity_oracle, tmp_path / "id", method="id")
+    assert not any("clap" in key for key in summary)
+    assert "clap" not in (tmp_path / "id" / "rows.csv").read_text().splitlines()[0]
+
+
+def test_cli_errors_are_clear(spec, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _run_evaluate(spec, out, "--oracle", "identity", "--clap", str(tmp_path)) == 1
+    assert "--clap needs a local folder" in capsys.readouterr().err
+    assert not (out / "summary.json").exists()
+    assert main(["evaluate", "--spec", str(spec[0]), "--oracle", "irm", "--out", str(out)]) == 2
+    assert "--spec needs --audio-dir" in capsys.readouterr().err
+    missing = tmp_path / "missing.csv"
+    assert _run_evaluate((missing, spec[1]), out, "--oracle", "irm") == 1
+    assert "spec file not found" in capsys.readouterr().err

@@ -37,27 +37,86 @@ def _separate(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from querysep import evaluate as evaluation
+    from querysep.audio.io import AudioError
+    from querysep.clap import ClapError, load_clap
+    from querysep.data.captions import CaptionError
+    from querysep.data.clotho_recipe import ClothoError, build_clotho_spec
 
-    if args.oracle:
-        estimator, method = evaluation.ORACLES[args.oracle], f"oracle-{args.oracle}"
-    else:
-        from querysep.models.separator import Separator
+    if bool(args.spec) != bool(args.audio_dir):
+        usage = "--spec needs --audio-dir" if args.spec else "--audio-dir goes with --spec only"
+        print(f"error: {usage}", file=sys.stderr)
+        return 2
+    try:
+        clap = load_clap(args.clap) if args.clap else None
+        if args.oracle:
+            estimator, method = evaluation.ORACLES[args.oracle], f"oracle-{args.oracle}"
+        else:
+            from querysep.models.separator import Separator
 
-        separator = Separator.load(args.checkpoint)
-        estimator, method = evaluation.model_estimator(separator), str(args.checkpoint or "default")
-    summary = evaluation.evaluate(
-        args.spec,
-        args.audio_dir,
-        estimator,
-        args.out,
-        method=method,
-        save_estimates=args.save_audio,
-    )
+            separator = Separator.load(args.checkpoint)
+            estimator = evaluation.model_estimator(separator)
+            method = str(args.checkpoint or "default")
+        spec, audio_dir = args.spec, args.audio_dir
+        if args.clotho:
+            spec, audio_dir = build_clotho_spec(
+                args.clotho,
+                args.out / "clotho_spec.csv",
+                split=args.clotho_split,
+                num_mixtures=args.num_mixtures,
+                threshold=args.filter_threshold,
+                snr_range=tuple(args.snr_range),
+                seed=args.seed,
+            )
+            print(f"Clotho test set: {spec}")
+        summary = evaluation.evaluate(
+            spec,
+            audio_dir,
+            estimator,
+            args.out,
+            method=method,
+            save_estimates=args.save_audio,
+            clap=clap,
+        )
+    except (ClapError, ClothoError, CaptionError, evaluation.SpecError, AudioError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(
         f"{method}: SDR {summary['sdr']:.2f}  SDRi {summary['sdri']:.2f}  "
         f"SI-SDR {summary['si_sdr']:.2f}  SI-SDRi {summary['si_sdri']:.2f} dB "
         f"over {summary['count']} mixtures -> {args.out}/summary.json"
     )
+    if clap is not None:
+        print(f"CLAPScore {summary['clap_score']:.3f}  CLAPScore-A {summary['clap_score_a']:.3f}")
+    return 0
+
+
+def _corpus_build(args: argparse.Namespace) -> int:
+    from querysep.data.corpus import PackageError, RenderError, build_corpus
+
+    try:
+        stats = build_corpus(
+            args.out,
+            cache_dir=args.cache_dir,
+            sample_rate=args.sample_rate,
+            seed=args.seed,
+            num_test_mixtures=args.num_test_mixtures,
+            progress=not args.quiet,
+        )
+    except (PackageError, RenderError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(stats.summary())
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from querysep.models.separator import Separator
+    from querysep.web.server import serve
+
+    options = {"examples_dir": args.examples_dir}
+    if args.listening_items:
+        options.update(listening_items=args.listening_items, database=args.database)
+    serve(Separator.load(args.checkpoint), host=args.host, port=args.port, **options)
     return 0
 
 
@@ -75,16 +134,67 @@ def build_parser() -> argparse.ArgumentParser:
     separate.set_defaults(run=_separate)
 
     evaluate = commands.add_parser(
-        "evaluate", help="score a model or an oracle on a DCASE-format spec"
+        "evaluate", help="score a model or an oracle on a DCASE-format spec or Clotho"
     )
-    evaluate.add_argument("--spec", required=True, type=Path, help="CSV: source,noise,snr,caption")
-    evaluate.add_argument("--audio-dir", required=True, type=Path)
+    test_set = evaluate.add_mutually_exclusive_group(required=True)
+    test_set.add_argument("--spec", type=Path, help="CSV: source,noise,snr,caption")
+    test_set.add_argument(
+        "--clotho",
+        type=Path,
+        metavar="DIR",
+        help="Clotho v2 folder: build the thesis' test set (OUT/clotho_spec.csv) and score it",
+    )
+    evaluate.add_argument("--audio-dir", type=Path, help="the folder --spec paths are relative to")
     method = evaluate.add_mutually_exclusive_group()
     method.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
     method.add_argument("--oracle", choices=["identity", "irm", "ibm"])
     evaluate.add_argument("--out", required=True, type=Path)
     evaluate.add_argument("--save-audio", action="store_true", help="keep OUT/estimates/<row>.wav")
+    evaluate.add_argument(
+        "--clap", type=Path, metavar="PATH", help="local CLAP folder: adds CLAPScore, CLAPScore-A"
+    )
+    clotho = evaluate.add_argument_group("Clotho test set (with --clotho)")
+    clotho.add_argument("--clotho-split", default="evaluation", help="default: evaluation")
+    clotho.add_argument("--num-mixtures", type=int, default=2500, help="default: 2500")
+    clotho.add_argument(
+        "--filter-threshold", type=float, default=0.75, help="max mixture/source cosine (0.75)"
+    )
+    clotho.add_argument(
+        "--snr-range",
+        nargs=2,
+        type=int,
+        default=[0, 0],
+        metavar=("LOW", "HIGH"),
+        help="integer SNRs drawn from [LOW, HIGH] dB (default: 0 0, equal power)",
+    )
+    clotho.add_argument("--seed", type=int, default=0)
     evaluate.set_defaults(run=_evaluate)
+
+    corpus = commands.add_parser("corpus", help="the offline captioned corpus")
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)
+    build = corpus_commands.add_parser(
+        "build", help="build it from Debian packages (apt-get download, dpkg-deb -x)"
+    )
+    build.add_argument("--out", required=True, type=Path)
+    build.add_argument(
+        "--cache-dir", type=Path, help="downloads and extractions (default: ~/.cache)"
+    )
+    build.add_argument("--sample-rate", type=int, default=16000)
+    build.add_argument("--seed", type=int, default=0)
+    build.add_argument("--num-test-mixtures", type=int, default=300)
+    build.add_argument("--quiet", action="store_true", help="no progress bars")
+    build.set_defaults(run=_corpus_build)
+
+    serve = commands.add_parser("serve", help="the web demo, JSON API and listening test")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
+    serve.add_argument("--examples-dir", type=Path, help="example mixtures offered on the page")
+    serve.add_argument("--listening-items", type=Path, help="listening-test items: folder or CSV")
+    serve.add_argument(
+        "--database", type=Path, default=Path("ratings.sqlite"), help="SQLite file for ratings"
+    )
+    serve.set_defaults(run=_serve)
 
     train = commands.add_parser("train", help="train a separator from a YAML config")
     train.add_argument("--config", required=True, type=Path)

@@ -5,7 +5,9 @@ audio is read at 16 kHz mono. Each row: the noise is scaled to ``snr`` and added
 source (peak rule 0.9/max, see :func:`querysep.data.mixing.mix_at_snr`), the estimator
 separates the mixture by the caption, and SDR, SDRi, SI-SDR, SI-SDRi are computed with
 :mod:`querysep.metrics`. Oracles (identity, ideal ratio and binary masks with the model's
-STFT and the mixture phase) run on the same rows.
+STFT and the mixture phase) run on the same rows. With a CLAP model
+(:mod:`querysep.clap`), each row also gets CLAPScore (caption ↔ estimate) and CLAPScore-A
+(estimate ↔ reference).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tqdm import tqdm
 
 from querysep.audio.io import load_audio, save_audio
 from querysep.audio.stft import istft, stft
+from querysep.clap import CLAP_METRICS, ClapScorer
 from querysep.data.mixing import mix_at_snr
 from querysep.metrics import sdr, sdri, si_sdr, si_sdri
 
@@ -116,9 +119,13 @@ def evaluate(
     *,
     method: str,
     save_estimates: bool = False,
+    clap: ClapScorer | None = None,
     progress: bool = True,
 ) -> dict:
-    """Evaluate ``estimator`` on every spec row; writes rows.csv, summary.json, plots, report."""
+    """Evaluate ``estimator`` on every spec row; writes rows.csv, summary.json, plots, report.
+
+    With ``clap``, rows and summary also get ``clap_score`` and ``clap_score_a``.
+    """
     rows = read_spec(spec)
     audio_dir, out_dir = Path(audio_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -128,8 +135,13 @@ def evaluate(
         estimate = np.asarray(estimator(item), dtype=np.float32).reshape(-1)
         if save_estimates:
             save_audio(out_dir / "estimates" / f"{index}.wav", estimate, SAMPLE_RATE)
-        results.append({"row": index, **row, **score(item.source, estimate, item.mixture)})
+        result = {"row": index, **row, **score(item.source, estimate, item.mixture)}
+        if clap is not None:
+            result.update(clap.score(item.caption, estimate, item.source, SAMPLE_RATE))
+        results.append(result)
     summary = summarize(results, method=method, spec=str(spec))
+    if clap is not None:
+        summary["clap_model"] = clap.name
     write_rows(out_dir / "rows.csv", results)
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2))
     from querysep.report import write_plots, write_report
@@ -150,7 +162,7 @@ def score(source: np.ndarray, estimate: np.ndarray, mixture: np.ndarray) -> dict
 
 def _stats(results: list[dict]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for name in METRICS:
+    for name in [m for m in METRICS + CLAP_METRICS if m in results[0]]:
         values = np.array([r[name] for r in results], dtype=np.float64)
         out[name] = float(values.mean())
         out[f"{name}_std"] = float(values.std())

@@ -53,6 +53,9 @@ def write_report(out_dir: Path, summary: dict) -> Path:
     ]
     for name in ("sdr", "sdri", "si_sdr", "si_sdri"):
         lines.append(f"| {name} | {summary[name]:.2f} | {summary[name + '_std']:.2f} |")
+    for name in ("clap_score", "clap_score_a"):  # cosines, present when run with --clap
+        if name in summary:
+            lines.append(f"| {name} | {summary[name]:.3f} | {summary[name + '_std']:.3f} |")
     lines += ["", "![SDRi histogram](sdri_hist.png)", "", "![SDRi vs SNR](sdri_vs_snr.png)", ""]
     if "per_class" in summary:
         lines += ["## Per class", "", "| class | count | SDRi | SI-SDRi |", "|---|---:|---:|---:|"]

@@ -31,7 +31,7 @@ class CheckpointError(RuntimeError):
 def versions() -> dict[str, str]:
     return {
         "querysep": querysep.__version__,
-        "torch": torch.__version__,
+        "torch": str(torch.__version__),  # a plain str: Lightning loads with weights_only
         "python": platform.python_version(),
     }
 
