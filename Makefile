@@ -18,7 +18,7 @@ $(BIN)/querysep: pyproject.toml
 setup: $(BIN)/querysep
 
 test: setup
-	OMP_NUM_THREADS=2 $(BIN)/python -m pytest
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

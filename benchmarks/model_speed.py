@@ -71,6 +71,10 @@ def time_text(repeats: int) -> list[float]:
         return seconds_per_run(lambda: encoder.encode_uncached([next(queries)]), repeats)
 
 
+def cell(value: float, pattern: str) -> str:
+    return "-" if math.isnan(value) else pattern.format(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -93,29 +97,25 @@ def main() -> None:
         "\n| network forward, 10 s | fp32 median (s) | fp32 best (s) | bf16 median (s) |"
         "\n|---|---:|---:|---:|"
     )
-    medians = {}
+    timings = {}  # name -> (fp32 median, fp32 best, bf16 median)
     for name in TIMED:
         network = build(name)
         text_dim = TEXT_DIMS[Config.from_yaml(CONFIGS / f"{name}.yaml").text.name]
         fp32 = time_network(network, text_dim, bf16=False, repeats=args.repeats)
         bf16_repeats = max(args.repeats // 2, 1)  # bf16 can be very slow without bf16 units
         bf16 = [math.nan] if args.no_bf16 else time_network(network, text_dim, True, bf16_repeats)
-        medians[name] = (statistics.median(fp32), statistics.median(bf16), min(fp32))
-        fp32_median, bf16_median, fp32_best = medians[name]
-        print(
-            f"| {name} | {fp32_median:.3f} | {fp32_best:.3f} | {bf16_median:.3f} |".replace(
-                "nan", "-"
-            )
-        )
-    ratios = [medians["film_audiosep"][i] / medians["default"][i] for i in (0, 2, 1)]
-    cells = ["-" if math.isnan(ratio) else f"{ratio:.1f}x" for ratio in ratios]
-    print("| ratio film_audiosep / default | " + " | ".join(cells) + " |")
+        timings[name] = (statistics.median(fp32), min(fp32), statistics.median(bf16))
+        print(f"| {name} | " + " | ".join(cell(value, "{:.3f}") for value in timings[name]) + " |")
+    ratios = [a / b for a, b in zip(timings["film_audiosep"], timings["default"])]
+    print(
+        "| ratio film_audiosep / default | " + " | ".join(cell(r, "{:.1f}x") for r in ratios) + " |"
+    )
 
     if not args.no_text:
         text = statistics.median(time_text(args.repeats))
         print(
             f"\nMiniLM, one uncached query: {text:.3f} s; default network (fp32 median) + text: "
-            f"{medians['default'][0] + text:.3f} s. Load average at the end: "
+            f"{timings['default'][0] + text:.3f} s. Load average at the end: "
             f"{os.getloadavg()[0]:.2f}"
         )
 

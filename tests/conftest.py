@@ -13,7 +13,9 @@ from querysep.audio.io import save_audio
 
 SAMPLE_RATE = 16000
 
-torch.set_num_threads(2)
+# One compute thread: on 2-core machines a second OpenMP thread competes with DataLoader
+# workers, and its threads run without flush-to-zero (denormals made steps crawl).
+torch.set_num_threads(1)
 
 
 def tone(frequency: float, seconds: float, sample_rate: int = SAMPLE_RATE, amplitude: float = 0.5):
