@@ -41,6 +41,7 @@ class ModelConfig:
     aspp_rates: list[int] = field(default_factory=lambda: [1, 6, 12, 18])
     num_blocks_per_level: int = 1
     mask_domain: str = "magnitude"  # magnitude | normalized_db (thesis variant)
+    patch_size: int = 2  # ResUNet++ runs on patch x patch space-to-depth cells; 1 = full resolution
 
 
 @dataclass

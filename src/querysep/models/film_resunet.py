@@ -74,7 +74,7 @@ class FiLMResUNet(nn.Module):
         text_dim: int,
         channels: Sequence[int] = (32, 64, 128, 256, 384, 384),
         bridge_channels: int = 384,
-        num_blocks_per_level: int = 2,
+        num_blocks_per_level: int = 1,
     ) -> None:
         super().__init__()
         channels = list(channels)
