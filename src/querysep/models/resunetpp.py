@@ -210,7 +210,7 @@ class ResUNetPlusPlus(nn.Module):
             aspp_rates=config.aspp_rates,
             num_blocks_per_level=config.num_blocks_per_level,
             conditioning=config.conditioning,
-            patch_size=getattr(config, "patch_size", 2),  # ModelConfig.patch_size, once added
+            patch_size=config.patch_size,
         )
 
     def forward(
