@@ -66,7 +66,8 @@ def test_killed_run_resumes_to_the_same_weights(clotho_folder, tmp_path):
     for name, tensor in expected.items():
         assert torch.allclose(resumed[name], tensor, atol=1e-6), name
     assert (interrupted / "separator.pt").is_file()
-    log = (interrupted / "logs" / "metrics.csv").read_text()
+    assert len(list((interrupted / "logs").glob("version_*"))) == 2  # a folder per (re)start
+    log = "".join(p.read_text() for p in (interrupted / "logs").glob("version_*/metrics.csv"))
     assert "val/sdri" in log and "train/filter_acceptance" in log
 
 

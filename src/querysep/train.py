@@ -216,12 +216,13 @@ def build_trainer(config: Config, out_dir: Path) -> L.Trainer:
     best = ModelCheckpoint(
         dirpath=out_dir / "checkpoints", filename="best", monitor="val/sdri", mode="max"
     )
-    loggers = [CSVLogger(out_dir, name="logs", version="")]
+    # one version folder per (re)start: a resumed run never overwrites earlier logs
+    loggers = [CSVLogger(out_dir, name="logs")]
     try:
         import tensorboard  # noqa: F401
         from lightning.pytorch.loggers import TensorBoardLogger
 
-        loggers.append(TensorBoardLogger(out_dir, name="tensorboard", version=""))
+        loggers.append(TensorBoardLogger(out_dir, name="tensorboard"))
     except ImportError:
         pass
     strategy = train.strategy
