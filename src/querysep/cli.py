@@ -21,6 +21,9 @@ def _separate(args: argparse.Namespace) -> int:
     from querysep.audio.io import AudioError
     from querysep.models.separator import Separator
 
+    if args.output and len(args.inputs) > 1:
+        print("error: -o/--output names one file; give one input, or omit -o", file=sys.stderr)
+        return 2
     separator = Separator.load(args.checkpoint)
     failures = 0
     for source in args.inputs:
