@@ -155,8 +155,3 @@ def test_cli_errors_are_clear(spec, tmp_path, capsys):
     missing = tmp_path / "missing.csv"
     assert _run_evaluate((missing, spec[1]), out, "--oracle", "irm") == 1
     assert "spec file not found" in capsys.readouterr().err
-
-
-def test_separate_refuses_one_output_for_several_inputs(tmp_path, capsys):
-    assert main(["separate", "a.wav", "b.wav", "--query", "x", "-o", str(tmp_path / "o.wav")]) == 2
-    assert "-o/--output names one file" in capsys.readouterr().err

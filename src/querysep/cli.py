@@ -17,25 +17,108 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif"}
+OUTPUT_TAGS = ("separated", "removed")  # file-name tags of our outputs: skipped in folders
+
+
+def find_inputs(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Expand files and folders into ``(file, name relative to what was given)`` pairs.
+
+    Folders are searched recursively for audio files; files that are outputs of an earlier
+    run (``*_separated.*``, ``*_removed.*``) are skipped there. Missing paths raise.
+    """
+    found = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                is_output = any(file.stem.endswith(f"_{tag}") for tag in OUTPUT_TAGS)
+                if file.suffix.lower() in AUDIO_SUFFIXES and not is_output:
+                    found.append((file, file.relative_to(path)))
+        elif path.exists():
+            found.append((path, Path(path.name)))
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return found
+
+
+def output_paths(inputs: list[tuple[Path, Path]], output: Path | None, tag: str) -> list[Path]:
+    """Where each result goes: beside its input, into folder ``output``, or (one input and an
+    audio suffix) file ``output``. Raises when a result would overwrite an input."""
+    names_a_file = output is not None and output.suffix.lower() in AUDIO_SUFFIXES
+    if names_a_file and len(inputs) > 1:
+        raise ValueError(f"-o/--output names one file ({output}); give a folder for several inputs")
+    if names_a_file:
+        paths = [output]
+    elif output is not None:
+        paths = [output / name.with_name(f"{name.stem}_{tag}.wav") for _, name in inputs]
+    else:
+        paths = [file.with_name(f"{file.stem}_{tag}.wav") for file, _ in inputs]
+    sources = {file.resolve() for file, _ in inputs}
+    clashes = [str(path) for path in paths if path.resolve() in sources]
+    if clashes:
+        raise ValueError(f"refusing to overwrite input(s): {', '.join(clashes)}")
+    return paths
+
+
 def _separate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from querysep.audio.io import AudioError
+    from querysep.models.checkpoint import CheckpointError
     from querysep.models.separator import Separator
 
-    if args.output and len(args.inputs) > 1:
-        print("error: -o/--output names one file; give one input, or omit -o", file=sys.stderr)
+    try:
+        inputs = find_inputs(args.inputs)
+        if not inputs:
+            raise FileNotFoundError("no audio files found in the given folder(s)")
+        outputs = output_paths(inputs, args.output, "removed" if args.remove else "separated")
+        separator = Separator.load(args.checkpoint).to(args.device)
+        if args.onnx:
+            separator.use_onnx(args.onnx)
+    except (FileNotFoundError, ValueError, CheckpointError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    separator = Separator.load(args.checkpoint)
+    mode = "removing" if args.remove else "extracting"
+    negative = f", suppressing {args.negative_query!r}" if args.negative_query else ""
+    print(f"{mode} {args.query!r}{negative} in {len(inputs)} file(s)", file=sys.stderr)
     failures = 0
-    for source in args.inputs:
-        out = Path(args.output) if args.output else source.with_name(f"{source.stem}_separated.wav")
+    for (source, _), out in zip(tqdm(inputs, desc="files", disable=len(inputs) < 2), outputs):
         try:
-            separator.separate_file(source, args.query, out)
+            separator.separate_file(
+                source,
+                args.query,
+                out,
+                negative_query=args.negative_query,
+                remove=args.remove,
+                progress=True,
+            )
         except AudioError as error:
-            print(f"error: {error}", file=sys.stderr)
+            tqdm.write(f"error: {error}", file=sys.stderr)
             failures += 1
             continue
-        print(f"{source} -> {out}")
+        tqdm.write(f"{source} -> {out}")
+    if failures:
+        print(f"{failures} of {len(inputs)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _export_onnx(args: argparse.Namespace) -> int:
+    from querysep.export import OnnxError, export_onnx, max_abs_difference
+    from querysep.models.checkpoint import CheckpointError
+    from querysep.models.separator import Separator
+
+    try:
+        separator = Separator.load(args.checkpoint)
+        path = export_onnx(separator, args.out)
+        error = max_abs_difference(separator, path)
+    except (CheckpointError, OnnxError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); max |mask difference| "
+        f"against PyTorch on 10 s, 2 queries: {error:.2e}"
+    )
+    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -132,9 +215,32 @@ def build_parser() -> argparse.ArgumentParser:
     separate = commands.add_parser("separate", help="extract the sound a text query describes")
     separate.add_argument("inputs", nargs="+", type=Path, metavar="IN")
     separate.add_argument("--query", required=True, help='e.g. "a dog barking"')
-    separate.add_argument("-o", "--output", help="output file (one input)")
+    separate.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="output file (one input, audio suffix) or folder (default: beside each input, "
+        "as NAME_separated.wav or NAME_removed.wav)",
+    )
+    separate.add_argument(
+        "--remove", action="store_true", help="return everything except the queried sound"
+    )
+    separate.add_argument(
+        "--negative-query", metavar="TEXT", help="a sound to keep out of the result"
+    )
     separate.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
+    separate.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+    separate.add_argument(
+        "--onnx", type=Path, metavar="FILE", help="run the network from this ONNX export"
+    )
     separate.set_defaults(run=_separate)
+
+    export = commands.add_parser(
+        "export-onnx", help="export the separation network to ONNX (text embeddings as input)"
+    )
+    export.add_argument("--out", required=True, type=Path, help="the .onnx file to write")
+    export.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
+    export.set_defaults(run=_export_onnx)
 
     evaluate = commands.add_parser(
         "evaluate", help="score a model or an oracle on a DCASE-format spec or Clotho"

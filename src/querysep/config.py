@@ -63,6 +63,10 @@ class DataConfig:
     snr_db_range: list[float] = field(default_factory=lambda: [-15.0, 15.0])
     loudness_lufs: float = -23.0
     filter_threshold: float | None = 0.75  # None = cosine filter off
+    # SNR of the mixture the filter judges: 0.0 judges each pair at equal power (as the thesis'
+    # equal-loudness mixtures), then mixes at the drawn SNR; None judges the drawn-SNR mixture,
+    # which rejects nearly every target-dominant mixture (SNR > 0 dB) in "snr" mode.
+    filter_snr_db: float | None = 0.0
     filter_max_tries: int = 10
     caption_choice: str = "random"  # random | first
     balance_classes: bool = True  # draw the target's class uniformly when classes are known

@@ -120,6 +120,7 @@ class MixtureDataModule(L.LightningDataModule):
             loudness_lufs=data.loudness_lufs,
             filter_threshold=data.filter_threshold,
             filter_max_tries=data.filter_max_tries,
+            filter_snr_db=data.filter_snr_db,
             caption_choice=data.caption_choice,
             balance_classes=data.balance_classes,
             n_fft=self.config.audio.n_fft,

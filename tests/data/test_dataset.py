@@ -70,3 +70,20 @@ def test_bad_configuration_is_rejected(clotho_folder):
     with pytest.raises(ValueError, match="two clips"):
         MixtureDataset(clips[:1], config=MixingConfig(), length=1)
     assert np.isfinite(make_dataset(clotho_folder)[0]["cosine"])
+
+
+def test_filter_at_equal_power_keeps_target_dominant_mixtures(clotho_folder):
+    """Judged at the drawn SNR, a strict filter rejects loud targets and so skews the SNRs
+    negative; judged at equal power it keeps the drawn SNR range (and filters the pair)."""
+    strict = {"filter_threshold": 0.6, "filter_max_tries": 10}
+    at_drawn = make_dataset(clotho_folder, filter_snr_db=None, **strict)
+    at_equal = make_dataset(clotho_folder, filter_snr_db=0.0, **strict)
+    drawn = np.array([at_drawn[i]["snr_db"] for i in range(len(at_drawn))])
+    equal = np.array([at_equal[i]["snr_db"] for i in range(len(at_equal))])
+    assert np.mean(drawn > 5.0) < 0.1 and np.mean(equal > 5.0) > 0.2
+    for index in range(len(at_equal)):  # the accepted pairs pass the filter at 0 dB
+        item = at_equal[index]
+        if item["filter_accepted"]:
+            target = at_equal.clips[item["target_index"]]
+            assert item["cosine"] <= 0.6 and item["interferer_index"] != item["target_index"]
+            assert target.label != at_equal.clips[item["interferer_index"]].label

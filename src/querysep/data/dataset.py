@@ -3,8 +3,11 @@
 Each item draws a target clip and one of its captions, then an interferer from a different
 clip (of a different class when classes are known), crops both to ``segment_seconds``,
 mixes them (DCASE SNR rule or the thesis' equal loudness), and rejects the interferer while
-the mixture is too similar to the target (cosine filter, thesis 5.3.4). All randomness comes
-from ``numpy.random.default_rng((seed, index))``.
+the mixture is too similar to the target (cosine filter, thesis 5.3.4). In SNR mode the
+filter can judge the pair mixed at a fixed SNR (``filter_snr_db``, e.g. 0 dB: equal power,
+like the thesis' equal-loudness mixtures) instead of at the drawn SNR: judged at the drawn
+SNR, a 0.75 threshold rejects almost every mixture whose target is the louder sound.
+All randomness comes from ``numpy.random.default_rng((seed, index))``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class MixingConfig:
     loudness_lufs: float = -23.0
     filter_threshold: float | None = 0.75
     filter_max_tries: int = 10
+    filter_snr_db: float | None = None  # judge pairs at this SNR (None: the drawn one)
     caption_choice: str = "random"  # random | first
     balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
     n_fft: int = 512
@@ -113,8 +117,7 @@ class MixtureDataset(Dataset):
             interferer_index = self._interferer_index(target_index, rng)
             interferer = self._segment(self.clips[interferer_index], rng)
             source, mixture = MIXERS[self.config.mix_mode](self, target, interferer, rng)
-            mixture_magnitude = magnitude(mixture, self.config.n_fft, self.config.hop_length)
-            similarity = cosine_similarity(mixture_magnitude, target_magnitude)
+            similarity = self._similarity(target, target_magnitude, interferer, mixture)
             if best is None or similarity < best[2]:
                 best = (source, mixture, similarity, interferer_index)
             if is_accepted(similarity, self.config.filter_threshold):
@@ -131,6 +134,13 @@ class MixtureDataset(Dataset):
             "filter_tries": num_tries,
             "filter_accepted": bool(is_accepted(similarity, self.config.filter_threshold)),
         }
+
+    def _similarity(self, target, target_magnitude, interferer, mixture) -> float:
+        """Cosine of the target and the mixture the filter judges (see ``filter_snr_db``)."""
+        if self.config.filter_snr_db is not None and self.config.mix_mode == "snr":
+            mixture = mix_at_snr(target, interferer, self.config.filter_snr_db)[1]
+        mixture_magnitude = magnitude(mixture, self.config.n_fft, self.config.hop_length)
+        return cosine_similarity(mixture_magnitude, target_magnitude)
 
     def _target_index(self, rng: np.random.Generator) -> int:
         """A uniformly drawn clip, or (balanced) a uniformly drawn class, then one of its clips."""

@@ -34,6 +34,20 @@ def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
     return F.pad(x, (0, pad_frames, 0, pad_freqs))
 
 
+def band_pooling(num_freqs: int, num_bands: int, *, like: torch.Tensor) -> torch.Tensor:
+    """``(num_bands, num_freqs)`` averaging matrix: row n averages the bins of band n.
+
+    The bands are adaptive average pooling's (bin ``floor(n·F/N)`` up to ``ceil((n+1)·F/N)``),
+    written as a matrix product so that it exports to ONNX with a variable frame count.
+    """
+    weights = torch.zeros(num_bands, num_freqs, dtype=like.dtype, device=like.device)
+    for band in range(num_bands):
+        start = band * num_freqs // num_bands
+        end = -(-(band + 1) * num_freqs // num_bands)  # ceiling division
+        weights[band, start:end] = 1.0 / (end - start)
+    return weights
+
+
 class SqueezeExcitation(nn.Module):
     """Channel attention (Hu et al. 2018): global mean -> 2-layer MLP -> sigmoid -> rescale."""
 
@@ -200,7 +214,8 @@ class CrossAttention(nn.Module):
         text.mask: (batch, tokens) -> same shape as x."""
         num_freqs, num_frames = x.shape[-2:]
         num_bands = min(self.num_bands, num_freqs)
-        cells = F.adaptive_avg_pool2d(x, (num_bands, num_frames)).permute(0, 2, 3, 1)
+        pooling = band_pooling(num_freqs, num_bands, like=x)  # (bands, freq)
+        cells = torch.einsum("bcft,nf->bntc", x, pooling)  # (batch, bands, frames, channels)
         cells = self.norm(cells).flatten(1, 2)  # (batch, bands*frames, channels)
         query = self.query(cells).unflatten(-1, (self.num_heads, -1)).transpose(1, 2)
         key, value = self.key_value(self.norm_text(text.tokens)).chunk(2, dim=-1)  # (b, l, a)

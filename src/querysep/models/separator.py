@@ -73,6 +73,7 @@ class Separator(nn.Module):
         self.__dict__["text_encoder"] = encoder  # not registered: not in state_dict
         self.network = build_network(config.model, text_dim=encoder.dim)
         self.inference_dtype: torch.dtype = torch.float32  # bfloat16 = bf16 autocast on CPU
+        self.onnx_network = None  # set by use_onnx(): the network runs in ONNX Runtime
         self.window_seconds = 10.0  # inference windows, joined by crossfade
         self.overlap_seconds = 1.0
 
@@ -95,6 +96,17 @@ class Separator(nn.Module):
         from querysep.models.checkpoint import save_checkpoint
 
         return save_checkpoint(path, self, metadata=metadata)
+
+    def use_onnx(self, path: str | Path | None, *, num_threads: int | None = None) -> Separator:
+        """Run the network through ONNX Runtime from an exported file (``None``: PyTorch).
+
+        Export with ``querysep export-onnx`` (:func:`querysep.export.export_onnx`) from the
+        same checkpoint: STFT, text encoding and windows stay in PyTorch either way.
+        """
+        from querysep.export import OnnxNetwork
+
+        self.onnx_network = None if path is None else OnnxNetwork(path, num_threads=num_threads)
+        return self
 
     def num_parameters(self) -> int:
         """Parameters of the separation network (the frozen text encoder excluded)."""
@@ -127,8 +139,11 @@ class Separator(nn.Module):
             features, stats = normalize_db(magnitude)
         else:
             features = normalize_db_with(magnitude, stats)
+        network = self.network
+        if self.onnx_network is not None and not torch.is_grad_enabled():
+            network = self.onnx_network  # inference only: training always runs PyTorch
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._autocast()):
-            mask = self.network(features, text.tokens, text.mask, text.pooled)
+            mask = network(features, text.tokens, text.mask, text.pooled)
         mask = mask.float()  # (batch, 1, freq, frames)
         estimate = MASK_DOMAINS[self.config.model.mask_domain](mask, magnitude, features, stats)
         return mask, estimate
@@ -192,10 +207,12 @@ class Separator(nn.Module):
     def _separate_model_audio(self, model_audio, queries, negative_query, remove, progress):
         text = self.encode_text(queries)
         negative = self.encode_text([negative_query]) if negative_query else None
-        stats = self.db_stats(model_audio.mean(0))
+        device = self._device()
+        stats = self.db_stats(model_audio.mean(0).to(device))
 
         def process(chunk: torch.Tensor) -> torch.Tensor:
-            return self.separate_window(chunk, text, stats, negative=negative, remove=remove)
+            chunk = chunk.to(device)
+            return self.separate_window(chunk, text, stats, negative=negative, remove=remove).cpu()
 
         return overlap_add(
             process,

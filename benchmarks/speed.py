@@ -1,0 +1,149 @@
+"""End-to-end separation speed and memory (issue 6, DESIGN section 6).
+
+Prints markdown tables:
+1. separator parameters of the default model and the AudioSep-sized FiLM-ResUNet;
+2. time to separate 10 s of 16 kHz audio with ``Separator.separate`` -- STFT, text encoding
+   of a query never seen before (so the text cache hides nothing), network, inverse STFT --
+   first call and warm (median), both models in the same run, and their ratio;
+3. the default model with the network in PyTorch and in ONNX Runtime;
+4. peak RSS and time for 1-, 5- and 10-minute files through ``separate_file`` (read, separate,
+   write), each in a fresh process so that its peak RSS is its own.
+
+    .venv/bin/python benchmarks/speed.py [--threads 2] [--repeats 5] [--checkpoint CKPT]
+                                         [--minutes 1 5 10] [--no-onnx]
+
+Without ``--checkpoint`` the shipped default model is timed (random weights of the same
+config if none is shipped: the speed is the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from querysep.audio.io import save_audio
+from querysep.models.checkpoint import DEFAULT_CHECKPOINT
+from querysep.models.separator import Separator
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+SAMPLE_RATE = 16000
+
+
+def test_audio(seconds: float, seed: int = 0) -> np.ndarray:
+    """Noise plus a few tones: a stand-in mixture (speed does not depend on content)."""
+    rng = np.random.default_rng(seed)
+    time_axis = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    tones = sum(0.1 * np.sin(2 * np.pi * f * time_axis) for f in (220.0, 660.0, 1760.0))
+    return (tones + 0.05 * rng.standard_normal(time_axis.size)).astype(np.float32)
+
+
+def load_separator(name: str, checkpoint: str | None) -> Separator:
+    if name == "default" and (checkpoint or DEFAULT_CHECKPOINT.is_file()):
+        return Separator.load(checkpoint)
+    torch.manual_seed(0)
+    return Separator.from_config(CONFIGS / f"{name}.yaml").eval()
+
+
+def time_separation(separator: Separator, repeats: int, tag: str) -> tuple[float, list[float]]:
+    """(first call, warm calls) for 10 s, each with a new query (text encoding counted)."""
+    audio = test_audio(10.0)
+    times = []
+    for index in range(repeats + 1):
+        query = f"{tag}: a dog barking in the distance, take {index}"
+        start = time.perf_counter()
+        separator.separate(audio, SAMPLE_RATE, query)
+        times.append(time.perf_counter() - start)
+    return times[0], times[1:]
+
+
+def long_file_child(seconds: float, checkpoint: str | None, threads: int) -> None:
+    """Run in a fresh process: separate a file of ``seconds``; print JSON time and peak RSS."""
+    torch.set_num_threads(threads)
+    separator = load_separator("default", checkpoint)
+    separator.separate(test_audio(1.0), SAMPLE_RATE, "warm-up")  # lazy init out of the timing
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "long.wav"
+        save_audio(source, test_audio(seconds, seed=1), SAMPLE_RATE)
+        start = time.perf_counter()
+        separator.separate_file(source, "a dog barking", Path(folder) / "out.wav")
+        elapsed = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    print(json.dumps({"seconds": seconds, "time": elapsed, "peak_rss_mib": peak_mib}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads (the goal: 2)")
+    parser.add_argument("--repeats", type=int, default=5, help="warm calls per model")
+    parser.add_argument("--checkpoint", help="default model checkpoint (default: shipped)")
+    parser.add_argument("--minutes", type=float, nargs="*", default=[1, 5, 10])
+    parser.add_argument("--no-onnx", action="store_true")
+    parser.add_argument("--long-child", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.long_child is not None:
+        long_file_child(args.long_child, args.checkpoint, args.threads)
+        return
+    torch.set_num_threads(args.threads)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads, load average {os.getloadavg()[0]:.2f}"
+    )
+
+    results = {}
+    print("\n| 10 s of 16 kHz, text encoding included | parameters | first call (s) "
+          "| warm median (s) | warm best (s) |\n|---|---:|---:|---:|---:|")  # fmt: skip
+    for name in ("default", "film_audiosep"):
+        separator = load_separator(name, args.checkpoint)
+        repeats = args.repeats if name == "default" else max(2, args.repeats // 2)
+        first, warm = time_separation(separator, repeats, name)
+        results[name] = statistics.median(warm)
+        print(
+            f"| {name} | {separator.num_parameters() / 1e6:.2f} M | {first:.3f} | "
+            f"{statistics.median(warm):.3f} | {min(warm):.3f} |"
+        )
+    ratio = results["film_audiosep"] / results["default"]
+    print(f"| ratio film_audiosep / default (warm median) | | | {ratio:.1f}x | |")
+
+    if not args.no_onnx:
+        from querysep.export import export_onnx
+
+        separator = load_separator("default", args.checkpoint)
+        with tempfile.TemporaryDirectory() as folder:
+            export_onnx(separator, Path(folder) / "default.onnx")
+            separator.use_onnx(Path(folder) / "default.onnx", num_threads=args.threads)
+            first, warm = time_separation(separator, args.repeats, "onnx")
+        print(
+            "\n| default, 10 s, text included | first call (s) | warm median (s) |"
+            f"\n|---|---:|---:|\n| PyTorch | | {results['default']:.3f} |"
+            f"\n| ONNX Runtime | {first:.3f} | {statistics.median(warm):.3f} |"
+        )
+
+    print("\n| file length | time (s) | x real time | s per minute of audio | peak RSS (MiB) |"
+          "\n|---|---:|---:|---:|---:|")  # fmt: skip
+    for minutes in args.minutes:
+        command = [sys.executable, __file__, "--long-child", str(minutes * 60)]
+        command += ["--threads", str(args.threads)]
+        command += ["--checkpoint", args.checkpoint] if args.checkpoint else []
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        row = json.loads(output.strip().splitlines()[-1])
+        print(
+            f"| {minutes:g} min | {row['time']:.2f} | {minutes * 60 / row['time']:.0f}x | "
+            f"{row['time'] / minutes:.2f} | {row['peak_rss_mib']:.0f} |"
+        )
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

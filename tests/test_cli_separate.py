@@ -1,0 +1,152 @@
+"""`querysep separate` and `querysep export-onnx` on real files, with a tiny checkpoint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from querysep.audio.io import load_audio, save_audio
+from querysep.cli import main
+from tests.conftest import noise_burst, tone
+
+
+@pytest.fixture
+def checkpoint(tiny_separator, tmp_path):
+    return str(tiny_separator.save(tmp_path / "tiny.pt"))
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A folder with a mono 16 kHz file, a stereo 44.1 kHz file in a subfolder, and junk."""
+    root = tmp_path / "in"
+    mono = tone(440, 1.5) + noise_burst(0, 1.5, amplitude=0.1)
+    save_audio(root / "street.wav", mono, 16000)
+    stereo = np.stack([tone(300, 1.2, 44100), noise_burst(1, 1.2, 44100)])
+    save_audio(root / "sub" / "park.flac", stereo, 44100)
+    (root / "notes.txt").write_text("not audio")
+    return root
+
+
+def test_a_folder_is_separated_at_each_inputs_rate_and_channels(folder, checkpoint, capsys):
+    assert main(["separate", str(folder), "--query", "a tone", "--checkpoint", checkpoint]) == 0
+    out_mono, rate_mono = load_audio(folder / "street_separated.wav")
+    out_stereo, rate_stereo = load_audio(folder / "sub" / "park_separated.wav")
+    assert (out_mono.shape, rate_mono) == ((1, 24000), 16000)
+    assert (out_stereo.shape, rate_stereo) == ((2, int(1.2 * 44100)), 44100)
+    assert "street.wav -> " in capsys.readouterr().out
+    # a second run does not treat the first run's outputs as inputs
+    assert main(["separate", str(folder), "--query", "a tone", "--checkpoint", checkpoint]) == 0
+    assert not list(folder.rglob("*_separated_separated.wav"))
+
+
+def test_remove_and_separate_sum_to_the_input(folder, checkpoint, tmp_path):
+    command = ["separate", str(folder / "street.wav"), "--query", "a tone"]
+    assert main([*command, "--checkpoint", checkpoint, "-o", str(tmp_path / "out")]) == 0
+    assert (
+        main([*command, "--checkpoint", checkpoint, "-o", str(tmp_path / "out"), "--remove"]) == 0
+    )
+    kept, _ = load_audio(tmp_path / "out" / "street_separated.wav")
+    removed, _ = load_audio(tmp_path / "out" / "street_removed.wav")
+    original, _ = load_audio(folder / "street.wav")
+    np.testing.assert_allclose(kept + removed, original, atol=1e-4)
+    assert np.abs(kept).max() > 1e-3 and np.abs(removed).max() > 1e-3
+
+
+def test_negative_query_changes_the_result(folder, checkpoint, tmp_path):
+    source = str(folder / "street.wav")
+    plain, negative = tmp_path / "plain.wav", tmp_path / "negative.wav"
+    assert (
+        main(
+            ["separate", source, "--query", "a tone", "--checkpoint", checkpoint, "-o", str(plain)]
+        )
+        == 0
+    )
+    assert (
+        main(
+            ["separate", source, "--query", "a tone", "--negative-query", "hiss",
+             "--checkpoint", checkpoint, "-o", str(negative)]
+        )
+        == 0
+    )  # fmt: skip
+    a, b = load_audio(plain)[0], load_audio(negative)[0]
+    assert np.all(np.abs(b) <= np.abs(a).max() + 1e-6) and np.abs(a - b).max() > 1e-4
+
+
+def test_unreadable_input_fails_clearly_while_the_others_finish(folder, checkpoint, capsys):
+    bad = folder / "broken.wav"
+    bad.write_bytes(b"RIFF not really a wave file")
+    code = main(["separate", str(folder), "--query", "a tone", "--checkpoint", checkpoint])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "broken.wav: cannot read audio" in err and "1 of 3 file(s) failed" in err
+    assert (folder / "street_separated.wav").is_file()
+    assert (folder / "sub" / "park_separated.wav").is_file()
+
+
+def test_outputs_never_overwrite_inputs(folder, checkpoint, capsys):
+    source = folder / "street.wav"
+    before = source.read_bytes()
+    code = main(
+        ["separate", str(source), "--query", "x", "--checkpoint", checkpoint, "-o", str(source)]
+    )
+    assert code == 2
+    assert "refusing to overwrite input" in capsys.readouterr().err
+    assert source.read_bytes() == before
+
+
+def test_one_output_file_for_several_inputs_is_refused(folder, checkpoint, tmp_path, capsys):
+    inputs = [str(folder / "street.wav"), str(folder / "sub" / "park.flac")]
+    out = str(tmp_path / "o.wav")
+    assert main(["separate", *inputs, "--query", "x", "--checkpoint", checkpoint, "-o", out]) == 2
+    assert "-o/--output names one file" in capsys.readouterr().err
+
+
+def test_missing_input_and_missing_checkpoint_exit_with_a_message(folder, tmp_path, capsys):
+    missing = str(tmp_path / "missing.wav")
+    assert main(["separate", missing, "--query", "x", "--checkpoint", "nope.pt"]) == 2
+    assert "missing.wav: no such file or folder" in capsys.readouterr().err
+    source = str(folder / "street.wav")
+    assert main(["separate", source, "--query", "x", "--checkpoint", str(tmp_path / "n.pt")]) == 2
+    assert "checkpoint not found" in capsys.readouterr().err
+
+
+def test_onnx_export_matches_pytorch_and_runs_separate(
+    tiny_separator, checkpoint, folder, tmp_path
+):
+    pytest.importorskip("onnxruntime")
+    from querysep.export import OnnxNetwork, export_onnx, max_abs_difference
+
+    path = tmp_path / "tiny.onnx"
+    assert main(["export-onnx", "--checkpoint", checkpoint, "--out", str(path)]) == 0
+    assert max_abs_difference(tiny_separator, path) <= 1e-4
+    # the frame axis is dynamic: a length unlike the export example's
+    features = torch.rand(1, 1, 257, 53)
+    text = tiny_separator.encode_text(["a dog"])
+    with torch.inference_mode():
+        reference = tiny_separator.network(features, text.tokens, text.mask, text.pooled)
+    onnx_mask = OnnxNetwork(path)(features, text.tokens, text.mask, text.pooled)
+    assert (onnx_mask - reference).abs().max() <= 1e-4
+    # the Separator's ONNX path gives the PyTorch result end to end
+    audio = load_audio(folder / "street.wav")[0][0]
+    expected = tiny_separator.separate(audio, 16000, "a tone")
+    export_onnx(tiny_separator, tmp_path / "again.onnx")
+    got = tiny_separator.use_onnx(tmp_path / "again.onnx").separate(audio, 16000, "a tone")
+    tiny_separator.use_onnx(None)
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+    out = tmp_path / "onnx_out.wav"
+    command = ["separate", str(folder / "street.wav"), "--query", "a tone", "-o", str(out)]
+    assert main([*command, "--checkpoint", checkpoint, "--onnx", str(path)]) == 0
+    np.testing.assert_allclose(load_audio(out)[0][0], expected, atol=1e-4)
+
+
+def test_a_broken_onnx_file_is_a_clear_error(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from querysep.export import OnnxError, OnnxNetwork
+
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"nothing")
+    with pytest.raises(OnnxError, match="not a loadable ONNX model"):
+        OnnxNetwork(bad)
+    with pytest.raises(OnnxError, match="not found"):
+        OnnxNetwork(tmp_path / "missing.onnx")
