@@ -63,7 +63,7 @@ class OnnxNetwork:
             import onnxruntime
         except ImportError as error:
             raise OnnxError(
-                "the ONNX path needs onnxruntime: pip install 'querysep[onnx]'"
+                "the ONNX path needs onnxruntime (a querysep dependency): pip install onnxruntime"
             ) from error
         path = Path(path)
         if not path.is_file():
