@@ -28,8 +28,16 @@ format: setup
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
+# Separates a shipped example with the shipped model, offline.
+DEMO_INPUT := examples/speech_in_rain.flac
+DEMO_QUERY := a person speaking
+
 demo: setup
-	$(BIN)/querysep --help
+	$(BIN)/querysep separate $(DEMO_INPUT) --query "$(DEMO_QUERY)" -o out/demo
+	$(BIN)/querysep separate $(DEMO_INPUT) --query "$(DEMO_QUERY)" --remove -o out/demo
+	@echo "query: \"$(DEMO_QUERY)\"   input: $(DEMO_INPUT)"
+	@echo "output: out/demo/speech_in_rain_separated.wav (the query) and out/demo/speech_in_rain_removed.wav (the rest)"
+	@echo "more examples and their queries: examples/examples.csv; the web demo: $(BIN)/querysep serve"
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

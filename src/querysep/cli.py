@@ -17,6 +17,7 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+SHIPPED_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif"}
 OUTPUT_TAGS = ("separated", "removed")  # file-name tags of our outputs: skipped in folders
 
@@ -199,7 +200,10 @@ def _serve(args: argparse.Namespace) -> int:
     from querysep.models.separator import Separator
     from querysep.web.server import serve
 
-    options = {"examples_dir": args.examples_dir}
+    examples_dir = args.examples_dir
+    if examples_dir is None and SHIPPED_EXAMPLES.is_dir():
+        examples_dir = SHIPPED_EXAMPLES  # a clone's examples/ (not part of a wheel)
+    options = {"examples_dir": examples_dir}
     if args.listening_items:
         options.update(listening_items=args.listening_items, database=args.database)
     serve(Separator.load(args.checkpoint), host=args.host, port=args.port, **options)
@@ -298,7 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
-    serve.add_argument("--examples-dir", type=Path, help="example mixtures offered on the page")
+    serve.add_argument(
+        "--examples-dir",
+        type=Path,
+        help="example mixtures offered on the page (default: the repository's examples/)",
+    )
     serve.add_argument("--listening-items", type=Path, help="listening-test items: folder or CSV")
     serve.add_argument(
         "--database", type=Path, default=Path("ratings.sqlite"), help="SQLite file for ratings"

@@ -65,6 +65,7 @@ def test_missing_file_and_bytes_input(tmp_path):
 def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
     save_audio(tmp_path / "out.flac", tone(300, 0.5), 16000)
     assert [p.name for p in tmp_path.iterdir()] == ["out.flac"]
+    assert (tmp_path / "out.flac").stat().st_mode & 0o777 == 0o644  # readable, not 0600
     with pytest.raises(AudioError):
         save_audio(tmp_path / "empty.wav", np.zeros(0, np.float32), 16000)
     assert not (tmp_path / "empty.wav").exists()

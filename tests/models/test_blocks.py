@@ -45,9 +45,18 @@ def test_squeeze_excitation_weights_lie_strictly_between_zero_and_one():
     se = SqueezeExcitation(channels=16)
     x = 10 * torch.randn(3, 16, 9, 7)
     weights = se.weights(x)
-    assert weights.shape == (3, 16)
+    assert weights.shape == (3, 16, 7)  # per frame
     assert (weights > 0).all() and (weights < 1).all()
-    torch.testing.assert_close(se(x), x * weights[:, :, None, None])
+    torch.testing.assert_close(se(x), x * weights[:, :, None, :])
+
+
+def test_squeeze_excitation_is_local_in_time():
+    """A frame's output depends on that frame only (any-length inference needs locality)."""
+    se = SqueezeExcitation(channels=8)
+    x = torch.randn(1, 8, 5, 12)
+    changed = x.clone()
+    changed[..., 6:] = 100 * torch.randn(1, 8, 5, 6)
+    torch.testing.assert_close(se(changed)[..., :6], se(x)[..., :6])
 
 
 @pytest.mark.parametrize("stride", [1, 2])

@@ -78,6 +78,7 @@ def save_audio(path: str | Path, waveform: np.ndarray, sample_rate: int) -> Path
     os.close(fd)
     try:
         sf.write(tmp, data, sample_rate, subtype=subtype)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files: give outputs ordinary permissions
         os.replace(tmp, path)
     except Exception:
         Path(tmp).unlink(missing_ok=True)

@@ -49,7 +49,13 @@ def band_pooling(num_freqs: int, num_bands: int, *, like: torch.Tensor) -> torch
 
 
 class SqueezeExcitation(nn.Module):
-    """Channel attention (Hu et al. 2018): global mean -> 2-layer MLP -> sigmoid -> rescale."""
+    """Channel attention (Hu et al. 2018), per frame: mean over frequency -> 2-layer MLP ->
+    sigmoid -> rescale each frame's channels.
+
+    The original squeezes over the whole image. Over a spectrogram that makes every output
+    frame depend on the whole clip, so a long file cut into windows would not give what one
+    pass gives; squeezing each frame keeps the network local in time (any-length inference).
+    """
 
     def __init__(self, *, channels: int, reduction: int = 8) -> None:
         super().__init__()
@@ -59,12 +65,13 @@ class SqueezeExcitation(nn.Module):
         )
 
     def weights(self, x: torch.Tensor) -> torch.Tensor:
-        """Channel weights in (0, 1): (batch, channels, freq, frames) -> (batch, channels)."""
-        return self.excite(x.mean(dim=(2, 3)))
+        """Channel weights in (0, 1): (batch, channels, freq, frames) -> (batch, channels, frames)."""
+        squeezed = x.mean(dim=2).transpose(1, 2)  # (batch, frames, channels)
+        return self.excite(squeezed).transpose(1, 2)  # (batch, channels, frames)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (batch, channels, freq, frames) -> same shape, each channel rescaled."""
-        return x * self.weights(x)[:, :, None, None]
+        """x: (batch, channels, freq, frames) -> same shape, each frame's channels rescaled."""
+        return x * self.weights(x)[:, :, None, :]
 
 
 class PreActResidualBlock(nn.Module):
