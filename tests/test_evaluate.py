@@ -42,12 +42,16 @@ def test_identity_oracle_scores_exactly_zero_improvement(spec, tmp_path):
     assert summary["sdri"] == 0.0 and summary["si_sdri"] == 0.0 and summary["count"] == 5
     assert set(summary["per_class"]) == {"hum", "whistle", "beep", "hiss"}
     assert summary["per_class"]["hum"]["count"] == 2
+    assert summary["closer_to_mixture"] == 1.0  # the mixture itself: the copying failure
+    bands = summary["per_snr_band"]
+    assert sum(b["count"] for b in bands.values()) == 5 and bands["snr_-4_4"]["sdri"] == 0.0
 
 
 def test_ideal_masks_are_far_above_identity(spec, tmp_path):
     irm = evaluation.evaluate(*spec, evaluation.ideal_ratio_mask, tmp_path / "irm", method="irm")
     ibm = evaluation.evaluate(*spec, evaluation.ideal_binary_mask, tmp_path / "ibm", method="ibm")
     assert irm["sdri"] > 10 and ibm["sdri"] > 10
+    assert irm["closer_to_mixture"] == 0.0 and ibm["closer_to_mixture"] == 0.0
 
 
 def test_summary_matches_metrics_recomputed_on_saved_estimates(spec, tmp_path):

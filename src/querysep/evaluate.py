@@ -31,6 +31,10 @@ from querysep.metrics import sdr, sdri, si_sdr, si_sdri
 SAMPLE_RATE = 16000
 REQUIRED_COLUMNS = ("source", "noise", "snr", "caption")
 METRICS = ("sdr", "sdri", "si_sdr", "si_sdri")
+# 1 where the estimate is closer (mean squared error) to the mixture than to the target: the
+# "copies the mixture" failure the thesis describes; its mean is the share of such rows
+COPIES_MIXTURE = "closer_to_mixture"
+SNR_BANDS = {"snr_-15_-5": (-15.0, -5.0), "snr_-4_4": (-4.0, 4.0), "snr_5_15": (5.0, 15.0)}
 
 
 class SpecError(ValueError):
@@ -152,17 +156,20 @@ def evaluate(
 
 
 def score(source: np.ndarray, estimate: np.ndarray, mixture: np.ndarray) -> dict[str, float]:
+    to_mixture = float(np.mean(np.square(estimate - mixture, dtype=np.float64)))
+    to_source = float(np.mean(np.square(estimate - source, dtype=np.float64)))
     return {
         "sdr": sdr(source, estimate),
         "sdri": sdri(source, estimate, mixture),
         "si_sdr": si_sdr(source, estimate),
         "si_sdri": si_sdri(source, estimate, mixture),
+        COPIES_MIXTURE: float(to_mixture < to_source),
     }
 
 
 def _stats(results: list[dict]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for name in [m for m in METRICS + CLAP_METRICS if m in results[0]]:
+    for name in [m for m in (*METRICS, COPIES_MIXTURE, *CLAP_METRICS) if m in results[0]]:
         values = np.array([r[name] for r in results], dtype=np.float64)
         out[name] = float(values.mean())
         out[f"{name}_std"] = float(values.std())
@@ -172,6 +179,12 @@ def _stats(results: list[dict]) -> dict[str, float]:
 
 def summarize(results: list[dict], *, method: str, spec: str) -> dict:
     summary = {"method": method, "spec": spec, **_stats(results)}
+    bands = {}  # SDRi by input SNR: the model's behaviour when the target is quiet or loud
+    for band, (low, high) in SNR_BANDS.items():
+        rows = [r for r in results if low <= float(r["snr"]) <= high]
+        if rows:
+            bands[band] = _stats(rows)
+    summary["per_snr_band"] = bands
     if results and "class" in results[0]:
         classes = sorted({r["class"] for r in results})
         summary["per_class"] = {

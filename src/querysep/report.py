@@ -56,6 +56,20 @@ def write_report(out_dir: Path, summary: dict) -> Path:
     for name in ("clap_score", "clap_score_a"):  # cosines, present when run with --clap
         if name in summary:
             lines.append(f"| {name} | {summary[name]:.3f} | {summary[name + '_std']:.3f} |")
+    if "closer_to_mixture" in summary:
+        lines += [
+            "",
+            f"Estimate closer to the mixture than to the target in "
+            f"{100 * summary['closer_to_mixture']:.1f} % of the mixtures.",
+        ]
+    if summary.get("per_snr_band"):
+        lines += ["", "| input SNR band | count | SDRi | SI-SDRi |", "|---|---:|---:|---:|"]
+        for band, stats in summary["per_snr_band"].items():
+            low, high = band.removeprefix("snr_").split("_", 1)
+            lines.append(
+                f"| {low} to {high} dB | {stats['count']} | {stats['sdri']:.2f} "
+                f"| {stats['si_sdri']:.2f} |"
+            )
     lines += ["", "![SDRi histogram](sdri_hist.png)", "", "![SDRi vs SNR](sdri_vs_snr.png)", ""]
     if "per_class" in summary:
         lines += ["## Per class", "", "| class | count | SDRi | SI-SDRi |", "|---|---:|---:|---:|"]

@@ -1,0 +1,221 @@
+"""The same-budget ablation of the thesis' claims (issue 8): train, evaluate, tabulate.
+
+Every row is ``configs/default.yaml`` (or the FiLM baseline's config) with a few overrides,
+trained on the offline corpus with the same data, batch (8), segment (4 s), learning-rate
+schedule and number of steps, then scored with ``querysep evaluate`` on the corpus test spec.
+
+    .venv/bin/python benchmarks/ablation.py train    [--rows NAME ...] [--steps 2000]
+    .venv/bin/python benchmarks/ablation.py evaluate [--rows NAME ...]
+    .venv/bin/python benchmarks/ablation.py table    > docs/ablation_table.md
+
+``train`` runs the rows one after another (each ``--resume last``: stop it any time, run the
+same command again, possibly in a later session after copying the committed checkpoints).
+A run is done when its ``last.ckpt`` is at ``--steps``; the shared training schedule is the
+default config's (cosine over 20,000 steps), so a row is the default run's first ``--steps``
+steps with one thing changed. ``evaluate`` scores each finished run's final weights and keeps
+the result in ``docs/ablation/<run>.json`` (small, committed), which ``table`` reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RUNS = REPO / "runs" / "ablation"
+RESULTS = REPO / "docs" / "ablation"
+CORPUS = REPO / "data" / "corpus"
+DATA = [
+    f"data.train={CORPUS / 'train.csv'}",
+    f"data.train_audio_dir={CORPUS / 'train'}",
+    f"data.validation={CORPUS / 'validation.csv'}",
+    f"data.validation_audio_dir={CORPUS / 'validation'}",
+]
+COMMON = [
+    "train.batch_size=8",
+    "data.segment_seconds=4.0",
+    "train.precision=32-true",
+    "train.num_threads=1",
+    "train.checkpoint_every_steps=100",
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    claim: str
+    config: str = "default"
+    overrides: tuple[str, ...] = ()
+    seeds: tuple[int, ...] = (0,)
+
+    def run_names(self) -> list[str]:
+        return [f"{self.name}_seed{seed}" for seed in self.seeds]
+
+
+ROWS = [
+    Row("default", "reference", seeds=(0, 1)),
+    Row("film_resunet", "conditioning", config="film_baseline", seeds=(0, 1)),
+    Row("resunetpp_film", "conditioning", overrides=("model.conditioning=film",)),
+    Row("filter_off", "filtering", overrides=("data.filter_threshold=null",), seeds=(0, 1)),
+    Row("filter_0.65", "filtering", overrides=("data.filter_threshold=0.65",)),
+    Row("filter_0.8", "filtering", overrides=("data.filter_threshold=0.8",)),
+    Row("filter_at_drawn_snr", "filtering", overrides=("data.filter_snr_db=null",)),
+    Row("mask_normalized_db", "mask domain", overrides=("model.mask_domain=normalized_db",)),
+    Row(
+        "loss_waveform_l1",
+        "loss",
+        overrides=("loss.spectral_convergence=0", "loss.log_magnitude=0", "loss.waveform_l1=1"),
+    ),
+    Row(
+        "loss_neg_si_sdr",
+        "loss",
+        overrides=("loss.spectral_convergence=0", "loss.log_magnitude=0", "loss.neg_si_sdr=1"),
+    ),
+]
+
+
+def selected(names: list[str] | None) -> list[Row]:
+    rows = [row for row in ROWS if not names or row.name in names]
+    unknown = set(names or []) - {row.name for row in ROWS}
+    if unknown:
+        sys.exit(f"unknown row(s) {sorted(unknown)}; rows: {[row.name for row in ROWS]}")
+    return rows
+
+
+def run_step(run_dir: Path) -> int:
+    """The global step of a run's last checkpoint (0 when none)."""
+    import torch
+
+    path = run_dir / "checkpoints" / "last.ckpt"
+    if not path.is_file():
+        return 0
+    return int(torch.load(path, map_location="cpu", weights_only=False)["global_step"])
+
+
+def train(rows: list[Row], steps: int) -> None:
+    for row in rows:
+        for seed, run in zip(row.seeds, row.run_names()):
+            run_dir = RUNS / run
+            if run_step(run_dir) >= steps:
+                print(f"{run}: done ({steps} steps)")
+                continue
+            print(f"{run}: training to step {steps} in {run_dir}", flush=True)
+            command = [
+                sys.executable, "-m", "querysep.cli", "train",
+                "--config", str(REPO / "configs" / f"{row.config}.yaml"),
+                *DATA, *COMMON, *row.overrides,
+                f"train.seed={seed}", f"train.max_steps={steps}", f"train.out_dir={run_dir}",
+                "--resume", "last",
+            ]  # fmt: skip
+            subprocess.run(command, check=True)
+
+
+def training_figures(run_dir: Path) -> dict[str, float]:
+    """Median s/step, wall time (s/step × steps) and filter acceptance from the CSV logs."""
+    seconds, acceptance = [], []
+    for log in sorted((run_dir / "logs").glob("version_*/metrics.csv")):
+        with log.open(newline="") as handle:
+            for line in csv.DictReader(handle):
+                if line.get("train/seconds_per_step"):
+                    seconds.append(float(line["train/seconds_per_step"]))
+                if line.get("train/filter_acceptance"):
+                    acceptance.append(float(line["train/filter_acceptance"]))
+    steps = run_step(run_dir)
+    mean_seconds = statistics.fmean(seconds) if seconds else float("nan")
+    return {
+        "steps": steps,
+        "seconds_per_step": statistics.median(seconds) if seconds else float("nan"),
+        "wall_hours": mean_seconds * steps / 3600,
+        "filter_acceptance": statistics.fmean(acceptance) if acceptance else float("nan"),
+    }
+
+
+def evaluate(rows: list[Row], steps: int) -> None:
+    from querysep.evaluate import evaluate as run_evaluation
+    from querysep.evaluate import model_estimator
+    from querysep.models.separator import Separator
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        for run in row.run_names():
+            run_dir = RUNS / run
+            if run_step(run_dir) < steps:
+                print(f"{run}: not trained to {steps} steps yet, skipped")
+                continue
+            separator = Separator.load(run_dir / "checkpoints" / "last.ckpt")
+            summary = run_evaluation(
+                CORPUS / "test_spec.csv",
+                CORPUS / "test",
+                model_estimator(separator),
+                run_dir / "evaluation",
+                method=run,
+            )
+            result = {
+                "row": row.name,
+                "claim": row.claim,
+                "config": row.config,
+                "overrides": list(row.overrides),
+                "parameters": separator.num_parameters(),
+                **training_figures(run_dir),
+                **{k: summary[k] for k in summary if k not in ("per_class", "spec", "method")},
+            }
+            (RESULTS / f"{run}.json").write_text(json.dumps(result, indent=2))
+            print(f"{run}: SDRi {summary['sdri']:.2f} dB")
+
+
+def table() -> None:
+    results: dict[str, list[dict]] = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        result = json.loads(path.read_text())
+        results.setdefault(result["row"], []).append(result)
+    print(
+        "| row | claim | seeds | params | SDR | SDRi | SI-SDRi | SDRi across seeds "
+        "| s/step | wall h | filter acceptance | closer to mixture |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in ROWS:
+        runs = results.get(row.name)
+        if not runs:
+            print(f"| {row.name} | {row.claim} | – | | | | | | | | | |")
+            continue
+
+        def cell(key: str, runs=runs) -> str:
+            mean = statistics.fmean(r[key] for r in runs)
+            std = statistics.fmean(r[f"{key}_std"] for r in runs)
+            return f"{mean:.2f} ± {std:.2f}"
+
+        seeds = [r["sdri"] for r in runs]
+        spread = f"{statistics.fmean(seeds):.2f} ± {statistics.pstdev(seeds):.2f}"
+        print(
+            f"| {row.name} | {row.claim} | {len(runs)} | {runs[0]['parameters'] / 1e6:.2f} M "
+            f"| {cell('sdr')} | {cell('sdri')} | {cell('si_sdri')} "
+            f"| {spread if len(runs) > 1 else '–'} "
+            f"| {statistics.fmean(r['seconds_per_step'] for r in runs):.2f} "
+            f"| {statistics.fmean(r['wall_hours'] for r in runs):.2f} "
+            f"| {statistics.fmean(r['filter_acceptance'] for r in runs):.2f} "
+            f"| {100 * statistics.fmean(r['closer_to_mixture'] for r in runs):.1f} % |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["train", "evaluate", "table"])
+    parser.add_argument("--rows", nargs="*", help="row names (default: all)")
+    parser.add_argument("--steps", type=int, default=2000, help="training steps per run")
+    args = parser.parse_args()
+    if args.action == "train":
+        train(selected(args.rows), args.steps)
+    elif args.action == "evaluate":
+        evaluate(selected(args.rows), args.steps)
+    else:
+        table()
+
+
+if __name__ == "__main__":
+    main()
