@@ -65,7 +65,7 @@ class SqueezeExcitation(nn.Module):
         )
 
     def weights(self, x: torch.Tensor) -> torch.Tensor:
-        """Channel weights in (0, 1): (batch, channels, freq, frames) -> (batch, channels, frames)."""
+        """Weights in (0, 1): (batch, channels, freq, frames) -> (batch, channels, frames)."""
         squeezed = x.mean(dim=2).transpose(1, 2)  # (batch, frames, channels)
         return self.excite(squeezed).transpose(1, 2)  # (batch, channels, frames)
 
