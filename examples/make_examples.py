@@ -6,7 +6,9 @@
 Each example is a test-split clip (never heard in training) plus a clip of another class,
 mixed by the DCASE rule at the SNR given below, cut to at most 8 s, written as 16 kHz FLAC
 with its query in ``examples.csv`` (the format ``querysep serve --examples-dir`` reads) and
-the sources' packages and licences in ``LICENSES.md``.
+the sources' packages and licences in ``LICENSES.md``. ``references/NAME.flac`` holds what
+the query asks for (the target as it sits in the mixture): listen to compare, and the tests
+score the shipped model against it.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ def main() -> None:
         source = load_audio(args.corpus / "test" / f"{target}.flac", SAMPLE_RATE, mono=True)[0][0]
         noise = load_audio(args.corpus / "test" / f"{interferer}.flac", SAMPLE_RATE, mono=True)[0][0]
         source = source[: int(MAX_SECONDS * SAMPLE_RATE)]
-        _, mixture = mix_at_snr(source, noise, snr_db)
+        source, mixture = mix_at_snr(source, noise, snr_db)
         save_audio(args.out / f"{name}.flac", mixture, SAMPLE_RATE)
+        save_audio(args.out / "references" / f"{name}.flac", source, SAMPLE_RATE)
         queries.append({"file": f"{name}.flac", "query": query, "snr_db": snr_db})
         for clip in (target, interferer):
             row = rows[clip]
