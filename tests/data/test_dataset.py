@@ -87,3 +87,29 @@ def test_filter_at_equal_power_keeps_target_dominant_mixtures(clotho_folder):
             target = at_equal.clips[item["target_index"]]
             assert item["cosine"] <= 0.6 and item["interferer_index"] != item["target_index"]
             assert target.label != at_equal.clips[item["interferer_index"]].label
+
+
+def test_interferer_classes_are_balanced_when_one_class_dominates(tmp_path):
+    """Speech is most of the offline corpus: interferers must not be mostly speech."""
+    from querysep.audio.io import save_audio
+    from querysep.data.captions import CaptionedClip
+    from tests.conftest import tone
+
+    clips = []
+    for index in range(40):  # 37 "speech" clips and one clip of each of three other classes
+        label = ["speech"] * 37 + ["bell", "rain", "dog"]
+        path = tmp_path / f"clip{index}.wav"
+        save_audio(path, tone(200 + 20 * index, 0.5), 16000)
+        clips.append(CaptionedClip(path=path, captions=(f"sound {index}",), label=label[index]))
+    config = MixingConfig(segment_seconds=0.5, filter_threshold=None)
+    dataset = MixtureDataset(clips, config=config, length=400, seed=3)
+    targets, interferers = [], []
+    for index in range(len(dataset)):
+        item = dataset[index]
+        targets.append(clips[item["target_index"]].label)
+        interferers.append(clips[item["interferer_index"]].label)
+    assert 0.15 < np.mean(np.array(targets) == "speech") < 0.35  # a quarter: 1 class of 4
+    # the other three classes are drawn for the interferer of a speech target, and speech
+    # is one of three for the others: about a quarter overall, never 37/40
+    assert 0.15 < np.mean(np.array(interferers) == "speech") < 0.4
+    assert all(t != i for t, i in zip(targets, interferers))

@@ -1,7 +1,8 @@
 """On-the-fly two-source mixtures: no mixture files, the same index gives the same mixture.
 
 Each item draws a target clip and one of its captions, then an interferer from a different
-clip (of a different class when classes are known), crops both to ``segment_seconds``,
+clip (of a different class when classes are known; with ``balance_classes`` both the target's
+and the interferer's class are drawn uniformly), crops both to ``segment_seconds``,
 mixes them (DCASE SNR rule or the thesis' equal loudness), and rejects the interferer while
 the mixture is too similar to the target (cosine filter, thesis 5.3.4). In SNR mode the
 filter can judge the pair mixed at a fixed SNR (``filter_snr_db``, e.g. 0 dB: equal power,
@@ -156,8 +157,18 @@ class MixtureDataset(Dataset):
         return clip.captions[int(rng.integers(len(clip.captions)))]
 
     def _interferer_index(self, target_index: int, rng: np.random.Generator) -> int:
-        """A different clip; of a different class when the target's class is known."""
+        """A different clip; of a different class when the target's class is known.
+
+        Balanced: a class drawn uniformly among the other classes, then one of its clips, as
+        the DCASE-style test specs draw noise. (Drawn uniformly over clips, the interferer
+        would almost always come from the largest class: speech is 87 % of the offline
+        corpus' clips, and a model trained so learns to remove speech, little else.)
+        """
         label = self.clips[target_index].label
+        if self.clips_by_label and len(self.clips_by_label) > 1:
+            others = [name for name in sorted(self.clips_by_label) if name != label]
+            members = self.clips_by_label[others[int(rng.integers(len(others)))]]
+            return members[int(rng.integers(len(members)))]
         for _ in range(32):
             candidate = int(rng.integers(len(self.clips)))
             if candidate != target_index and (
