@@ -1,6 +1,7 @@
 """Parameter counts and CPU speed of the separation networks (DESIGN section 6).
 
-One network forward on 10 s of 16 kHz audio (features 1x1x257x626) on 2 CPU threads, warm,
+One network forward on 10 s of 16 kHz audio (features 1x1xFREQxFRAMES of each config's STFT:
+257x626 for ours, 1025x501 for film_audiosep's 2048/320) on 2 CPU threads, warm,
 median of a few runs, in fp32 and under bf16 autocast, for the default model and the
 AudioSep-sized FiLM-ResUNet, measured in the same run. Also the MiniLM encoding of one
 (uncached) query, which the speed goal counts.
@@ -31,12 +32,17 @@ from querysep.text.encoders import TEXT_DIMS
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 COUNTED = ["default", "thesis", "film_baseline", "film_audiosep"]
 TIMED = ["default", "film_audiosep"]
-NUM_FREQS, NUM_FRAMES = 257, 626  # 10 s at 16 kHz, n_fft 512, hop 256
+NUM_FREQS, NUM_FRAMES = 257, 626  # 10 s at 16 kHz, n_fft 512, hop 256 (the default's)
 
 
 def build(name: str) -> torch.nn.Module:
     config = Config.from_yaml(CONFIGS / f"{name}.yaml")
-    return build_network(config.model, text_dim=TEXT_DIMS[config.text.name]).eval()
+    network = build_network(config.model, text_dim=TEXT_DIMS[config.text.name]).eval()
+    network.input_shape = (  # features of 10 s with this config's STFT
+        config.audio.n_fft // 2 + 1,
+        10 * config.audio.sample_rate // config.audio.hop_length + 1,
+    )
+    return network
 
 
 def seconds_per_run(run, repeats: int) -> list[float]:
@@ -50,7 +56,7 @@ def seconds_per_run(run, repeats: int) -> list[float]:
 
 
 def time_network(network: torch.nn.Module, text_dim: int, bf16: bool, repeats: int) -> list[float]:
-    features = torch.rand(1, 1, NUM_FREQS, NUM_FRAMES)
+    features = torch.rand(1, 1, *network.input_shape)
     tokens = torch.randn(1, 8, text_dim)
     mask = torch.ones(1, 8, dtype=torch.bool)
     autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
