@@ -111,6 +111,17 @@ def test_missing_input_and_missing_checkpoint_exit_with_a_message(folder, tmp_pa
     assert "checkpoint not found" in capsys.readouterr().err
 
 
+def test_an_unusable_device_is_a_clear_error(folder, checkpoint, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is usable here")
+    source = str(folder / "street.wav")
+    assert (
+        main(["separate", source, "--query", "x", "--checkpoint", checkpoint, "--device", "cuda"])
+        == 2
+    )
+    assert "device 'cuda' is not usable here" in capsys.readouterr().err
+
+
 def test_onnx_export_matches_pytorch_and_runs_separate(
     tiny_separator, checkpoint, folder, tmp_path
 ):

@@ -73,7 +73,11 @@ def _separate(args: argparse.Namespace) -> int:
         if not inputs:
             raise FileNotFoundError("no audio files found in the given folder(s)")
         outputs = output_paths(inputs, args.output, "removed" if args.remove else "separated")
-        separator = Separator.load(args.checkpoint).to(args.device)
+        separator = Separator.load(args.checkpoint)
+        try:
+            separator.to(args.device)
+        except (AssertionError, RuntimeError) as error:  # e.g. CUDA not compiled in
+            raise ValueError(f"device {args.device!r} is not usable here ({error})") from error
         if args.onnx:
             separator.use_onnx(args.onnx)
     except (FileNotFoundError, ValueError, CheckpointError, RuntimeError) as error:
