@@ -42,3 +42,27 @@ def test_each_window_is_processed_once_in_order():
 
     overlap_add(record, torch.zeros(1, 3000), window_samples=1000, overlap_samples=100)
     assert seen == [1000, 1000, 1000, 1000] and len(window_starts(3000, 1000, 100)) == 4
+
+
+def test_context_is_processed_but_only_the_window_is_kept():
+    """With context, each call sees extra audio on both sides, starting on the grid; an
+    identity still comes back exactly, and a position-dependent process shows the grid."""
+    signal = torch.randn(1, 5000)
+    seen = []
+
+    def record(chunk):
+        seen.append(chunk.shape[-1])
+        return chunk
+
+    out = overlap_add(
+        record, signal, window_samples=1000, overlap_samples=100, context_samples=300,
+        align_samples=64,
+    )  # fmt: skip
+    torch.testing.assert_close(out, signal)
+    assert max(seen) > 1000  # windows were extended by context
+    offsets = []
+    overlap_add(
+        lambda chunk: offsets.append(int((signal[0] == chunk[0, 0]).nonzero()[0])) or chunk,
+        signal, window_samples=1000, overlap_samples=100, context_samples=300, align_samples=64,
+    )  # fmt: skip
+    assert all(offset % 64 == 0 for offset in offsets)

@@ -3,8 +3,13 @@
 ``overlap_add(process, waveform, window_samples=..., overlap_samples=...)`` cuts
 ``(..., time)`` into windows that overlap by ``overlap_samples``, runs ``process`` on
 each (it may add leading dims, e.g. one output per query), and adds the outputs back with
-weights that ramp linearly across each overlap and sum to one everywhere. Memory is that
-of one window plus the output; an identity ``process`` returns the input exactly.
+weights that ramp linearly across each overlap and sum to one everywhere. With
+``context_samples`` each window is processed with that much extra audio on both sides
+(where the signal has it) and only the window's own part of the output is kept: a network
+whose receptive field is within the context then gives what one pass over the whole signal
+gives, provided each segment starts on the same grid as one pass (``align_samples``: a
+multiple of the STFT hop times the network's time stride). Memory is that of one
+(extended) window plus the output; an identity ``process`` returns the input exactly.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ def overlap_add(
     *,
     window_samples: int,
     overlap_samples: int,
+    context_samples: int = 0,
+    align_samples: int = 1,
     progress: bool = False,
 ) -> torch.Tensor:
     """Apply ``process`` to ``(..., time)`` in crossfaded windows -> ``(*extra, ..., time)``."""
@@ -55,7 +62,12 @@ def overlap_add(
         next_start = starts[index + 1] if index + 1 < len(starts) else end
         fade_in = previous_end - start if index > 0 else 0  # overlap with the previous window
         fade_out = end - next_start if index + 1 < len(starts) else 0
-        chunk = process(waveform[..., start:end])
+        # segments start on multiples of ``align_samples``, so that STFT frames and strided
+        # layers see the same grid as in one pass over the whole signal
+        context_start = max(start - context_samples, 0) // align_samples * align_samples
+        context_end = min(end + context_samples, length)
+        extended = process(waveform[..., context_start:context_end])
+        chunk = extended[..., start - context_start : end - context_start]
         if output is None:
             output = torch.zeros(*chunk.shape[:-1], length, dtype=chunk.dtype)
         weights = crossfade_weights(end - start, fade_in, fade_out)

@@ -29,6 +29,10 @@ from querysep.inference import overlap_add
 from querysep.models.registry import build_network, num_parameters
 from querysep.text import TextEmbedding, TextEncoder, build_text_encoder
 
+# segments of long inputs start on multiples of hop_length * TIME_STRIDE samples: a multiple
+# of every network's downsampling in time (2x2 patches and 3 levels: 16; 6 FiLM levels: 64)
+TIME_STRIDE = 64
+
 
 @dataclass
 class SeparationOutput:
@@ -76,6 +80,10 @@ class Separator(nn.Module):
         self.onnx_network = None  # set by use_onnx(): the network runs in ONNX Runtime
         self.window_seconds = 10.0  # inference windows, joined by crossfade
         self.overlap_seconds = 1.0
+        # audio added on both sides of each window: the default network's receptive field
+        # reaches about 7 s (ASPP dilation 18 at 1/16 of the frame rate), so windows with this
+        # much context agree with one pass over the whole file
+        self.context_seconds = 8.0
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -219,6 +227,8 @@ class Separator(nn.Module):
             model_audio,
             window_samples=int(self.window_seconds * self.sample_rate),
             overlap_samples=int(self.overlap_seconds * self.sample_rate),
+            context_samples=int(self.context_seconds * self.sample_rate),
+            align_samples=self.config.audio.hop_length * TIME_STRIDE,
             progress=progress,
         )  # (queries, channels, time)
 
