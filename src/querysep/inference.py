@@ -57,7 +57,9 @@ def overlap_add(
     output = None
     total = torch.zeros(length)
     previous_end = 0
-    for index, start in enumerate(tqdm(starts, desc="windows", disable=not progress, leave=False)):
+    for index, start in enumerate(
+        tqdm(starts, desc="windows", disable=not progress or len(starts) < 2, leave=False)
+    ):
         end = min(start + window_samples, length)
         next_start = starts[index + 1] if index + 1 < len(starts) else end
         fade_in = previous_end - start if index > 0 else 0  # overlap with the previous window
