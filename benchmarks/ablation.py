@@ -31,12 +31,19 @@ REPO = Path(__file__).resolve().parents[1]
 RUNS = REPO / "runs" / "ablation"
 RESULTS = REPO / "docs" / "ablation"
 CORPUS = REPO / "data" / "corpus"
-DATA = [
-    f"data.train={CORPUS / 'train.csv'}",
-    f"data.train_audio_dir={CORPUS / 'train'}",
-    f"data.validation={CORPUS / 'validation.csv'}",
-    f"data.validation_audio_dir={CORPUS / 'validation'}",
-]
+
+
+def data_overrides(corpus: Path) -> list[str]:
+    """Training and validation clips of a corpus folder (the test spec is always CORPUS's)."""
+    return [
+        f"data.train={corpus / 'train.csv'}",
+        f"data.train_audio_dir={corpus / 'train'}",
+        f"data.validation={corpus / 'validation.csv'}",
+        f"data.validation_audio_dir={corpus / 'validation'}",
+    ]
+
+
+DATA = data_overrides(CORPUS)
 COMMON = [
     "train.batch_size=8",
     "data.segment_seconds=4.0",
@@ -204,11 +211,22 @@ def table() -> None:
 
 
 def main() -> None:
+    global RUNS, RESULTS, DATA
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["train", "evaluate", "table"])
     parser.add_argument("--rows", nargs="*", help="row names (default: all)")
     parser.add_argument("--steps", type=int, default=2000, help="training steps per run")
+    parser.add_argument("--runs", type=Path, default=RUNS, help="folder of the run folders")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder of result JSONs")
+    parser.add_argument(
+        "--train-corpus",
+        type=Path,
+        default=CORPUS,
+        help="corpus whose train/validation clips"
+        " the runs train on (e.g. the Opus copy that benchmarks/gpu/ uses)",
+    )
     args = parser.parse_args()
+    RUNS, RESULTS, DATA = args.runs, args.results, data_overrides(args.train_corpus)
     if args.action == "train":
         train(selected(args.rows), args.steps)
     elif args.action == "evaluate":
