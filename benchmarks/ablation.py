@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -176,20 +177,60 @@ def evaluate(rows: list[Row], steps: int) -> None:
             print(f"{run}: SDRi {summary['sdri']:.2f} dB")
 
 
+def speed(rows: list[Row], steps: int) -> None:
+    """s/step of each row on this machine: ``steps`` real training steps (data workers,
+    one compute thread, as ``train``) in a scratch folder; the median after 20 warm-up steps
+    goes to ``RESULTS/cpu_speed.json``. Run it with nothing else busy."""
+    import platform
+    import shutil
+    import tempfile
+
+    path = RESULTS / "cpu_speed.json"
+    measured = json.loads(path.read_text()) if path.is_file() else {}
+    for row in rows:
+        scratch = Path(tempfile.mkdtemp(prefix=f"speed_{row.name}_"))
+        command = [
+            sys.executable, "-m", "querysep.cli", "train",
+            "--config", str(REPO / "configs" / f"{row.config}.yaml"),
+            *DATA, *COMMON, *row.overrides, "train.log_every_steps=1",
+            f"train.max_steps={steps}", f"train.out_dir={scratch}",
+        ]  # fmt: skip
+        subprocess.run(command, check=True, capture_output=True)
+        seconds = []
+        for log in scratch.glob("logs/version_*/metrics.csv"):
+            with log.open(newline="") as handle:
+                for line in csv.DictReader(handle):
+                    if line.get("train/seconds_per_step") and int(line["step"]) >= 20:
+                        seconds.append(float(line["train/seconds_per_step"]))
+        shutil.rmtree(scratch)
+        measured[row.name] = {
+            "seconds_per_step": statistics.median(seconds),
+            "steps_timed": len(seconds),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        }
+        print(f"{row.name}: {measured[row.name]['seconds_per_step']:.2f} s/step", flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(measured, indent=2))
+
+
 def table() -> None:
     results: dict[str, list[dict]] = {}
     for path in sorted(RESULTS.glob("*.json")):
         result = json.loads(path.read_text())
-        results.setdefault(result["row"], []).append(result)
+        if "row" in result:
+            results.setdefault(result["row"], []).append(result)
+    speed_path = RESULTS / "cpu_speed.json"
+    cpu = json.loads(speed_path.read_text()) if speed_path.is_file() else {}
     print(
         "| row | claim | seeds | params | SDR | SDRi | SI-SDRi | SDRi across seeds "
-        "| s/step | wall h | filter acceptance | closer to mixture |"
+        "| SDRi at SNR 5…15 | closer to mixture | filter acceptance "
+        "| s/step as trained | s/step here (CPU) | CPU h per 2,000 steps |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in ROWS:
         runs = results.get(row.name)
         if not runs:
-            print(f"| {row.name} | {row.claim} | – | | | | | | | | | |")
+            print(f"| {row.name} | {row.claim} | – |" + " |" * 11)
             continue
 
         def cell(key: str, runs=runs) -> str:
@@ -197,23 +238,28 @@ def table() -> None:
             std = statistics.fmean(r[f"{key}_std"] for r in runs)
             return f"{mean:.2f} ± {std:.2f}"
 
+        def mean(values) -> float:
+            return statistics.fmean(list(values))
+
         seeds = [r["sdri"] for r in runs]
-        spread = f"{statistics.fmean(seeds):.2f} ± {statistics.pstdev(seeds):.2f}"
+        spread = f"{mean(seeds):.2f} ± {statistics.pstdev(seeds):.2f}"
+        high_snr = mean(r["per_snr_band"]["snr_5_15"]["sdri"] for r in runs)
+        cpu_step = cpu.get(row.name, {}).get("seconds_per_step")
+        cpu_cells = f"{cpu_step:.2f} | {cpu_step * 2000 / 3600:.2f}" if cpu_step else "– | –"
         print(
             f"| {row.name} | {row.claim} | {len(runs)} | {runs[0]['parameters'] / 1e6:.2f} M "
             f"| {cell('sdr')} | {cell('sdri')} | {cell('si_sdri')} "
-            f"| {spread if len(runs) > 1 else '–'} "
-            f"| {statistics.fmean(r['seconds_per_step'] for r in runs):.2f} "
-            f"| {statistics.fmean(r['wall_hours'] for r in runs):.2f} "
-            f"| {statistics.fmean(r['filter_acceptance'] for r in runs):.2f} "
-            f"| {100 * statistics.fmean(r['closer_to_mixture'] for r in runs):.1f} % |"
+            f"| {spread if len(runs) > 1 else '–'} | {high_snr:.2f} "
+            f"| {100 * mean(r['closer_to_mixture'] for r in runs):.1f} % "
+            f"| {mean(r['filter_acceptance'] for r in runs):.2f} "
+            f"| {mean(r['seconds_per_step'] for r in runs):.2f} | {cpu_cells} |"
         )
 
 
 def main() -> None:
     global RUNS, RESULTS, DATA
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["train", "evaluate", "table"])
+    parser.add_argument("action", choices=["train", "evaluate", "speed", "table"])
     parser.add_argument("--rows", nargs="*", help="row names (default: all)")
     parser.add_argument("--steps", type=int, default=2000, help="training steps per run")
     parser.add_argument("--runs", type=Path, default=RUNS, help="folder of the run folders")
@@ -231,6 +277,8 @@ def main() -> None:
         train(selected(args.rows), args.steps)
     elif args.action == "evaluate":
         evaluate(selected(args.rows), args.steps)
+    elif args.action == "speed":
+        speed(selected(args.rows), args.steps)
     else:
         table()
 

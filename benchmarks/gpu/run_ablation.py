@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -124,7 +125,7 @@ def pack(runs: list[tuple], out: Path, statuses: dict[str, str]) -> None:
 
     from querysep.models.checkpoint import read_payload
 
-    staging = Path("/tmp/pack")
+    staging = Path(tempfile.mkdtemp(prefix="pack_"))
     members = []
     summary = {}
     for _row, _seed, run_dir in runs:
