@@ -69,7 +69,7 @@ class Row:
 ROWS = [
     Row("default", "reference", seeds=(0, 1)),
     Row("film_resunet", "conditioning", config="film_baseline", seeds=(0, 1)),
-    Row("resunetpp_film", "conditioning", overrides=("model.conditioning=film",)),
+    Row("resunetpp_film", "conditioning", overrides=("model.conditioning=film",), seeds=(0, 1)),
     Row("filter_off", "filtering", overrides=("data.filter_threshold=null",), seeds=(0, 1)),
     Row("filter_0.65", "filtering", overrides=("data.filter_threshold=0.65",)),
     Row("filter_0.8", "filtering", overrides=("data.filter_threshold=0.8",)),
