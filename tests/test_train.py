@@ -72,6 +72,26 @@ def test_killed_run_resumes_to_the_same_weights(clotho_folder, tmp_path):
 
 
 @pytest.mark.slow
+def test_checkpoint_copied_to_another_folder_resumes_there(clotho_folder, tmp_path):
+    """The committed checkpoints resume on a new machine: Lightning stores absolute paths,
+    and a version counter would write ``last-v1.ckpt`` beside the copied, stale one."""
+    first, moved = tmp_path / "first", tmp_path / "elsewhere"
+    subprocess.run(train_command(clotho_folder, first, "train.max_steps=4"), check=True,
+                   env=environment(), capture_output=True, timeout=600)  # fmt: skip
+    (moved / "checkpoints").mkdir(parents=True)
+    (moved / "checkpoints" / "last.ckpt").write_bytes(
+        (first / "checkpoints" / "last.ckpt").read_bytes()
+    )
+    for steps in (6, 8):  # the second resume must start from the first one's step 6
+        subprocess.run(
+            train_command(clotho_folder, moved, f"train.max_steps={steps}", "--resume", "last"),
+            check=True, env=environment(), capture_output=True, timeout=600,
+        )  # fmt: skip
+        assert global_step(moved / "checkpoints" / "last.ckpt") == steps
+    assert sorted(p.name for p in (moved / "checkpoints").iterdir()) == ["best.ckpt", "last.ckpt"]
+
+
+@pytest.mark.slow
 def test_two_ddp_processes_on_cpu(clotho_folder, tmp_path):
     out = tmp_path / "ddp"
     result = subprocess.run(

@@ -208,14 +208,21 @@ class StepTimer(Callback):
 
 def build_trainer(config: Config, out_dir: Path) -> L.Trainer:
     train = config.train
+    # no version counter: a checkpoint copied in from another folder or machine (whose
+    # stored paths differ) must still be overwritten, or `--resume last` finds a stale one
     last = ModelCheckpoint(
         dirpath=out_dir / "checkpoints",
         save_top_k=0,
         save_last=True,
         every_n_train_steps=train.checkpoint_every_steps,
+        enable_version_counter=False,
     )
     best = ModelCheckpoint(
-        dirpath=out_dir / "checkpoints", filename="best", monitor="val/sdri", mode="max"
+        dirpath=out_dir / "checkpoints",
+        filename="best",
+        monitor="val/sdri",
+        mode="max",
+        enable_version_counter=False,
     )
     # one version folder per (re)start: a resumed run never overwrites earlier logs
     loggers = [CSVLogger(out_dir, name="logs")]
