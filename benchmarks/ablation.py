@@ -6,7 +6,11 @@ schedule and number of steps, then scored with ``querysep evaluate`` on the corp
 
     .venv/bin/python benchmarks/ablation.py train    [--rows NAME ...] [--steps 2000]
     .venv/bin/python benchmarks/ablation.py evaluate [--rows NAME ...]
-    .venv/bin/python benchmarks/ablation.py table    > docs/ablation_table.md
+    .venv/bin/python benchmarks/ablation.py speed    [--rows NAME ...] --steps 60
+    .venv/bin/python benchmarks/ablation.py table
+
+``--runs``, ``--results`` and ``--train-corpus`` point all of them at another set of runs,
+results and training clips (docs/ABLATION.md: the GPU runs on the Opus copy of the corpus).
 
 ``train`` runs the rows one after another (each ``--resume last``: stop it any time, run the
 same command again, possibly in a later session after copying the committed checkpoints).
@@ -14,6 +18,7 @@ A run is done when its ``last.ckpt`` is at ``--steps``; the shared training sche
 default config's (cosine over 20,000 steps), so a row is the default run's first ``--steps``
 steps with one thing changed. ``evaluate`` scores each finished run's final weights and keeps
 the result in ``docs/ablation/<run>.json`` (small, committed), which ``table`` reads.
+``speed`` times each row's training steps on this machine (``cpu_speed.json``).
 """
 
 from __future__ import annotations
@@ -96,6 +101,19 @@ def selected(names: list[str] | None) -> list[Row]:
     return rows
 
 
+def train_arguments(
+    row: Row, seed: int, run_dir: Path, steps: int, data: list[str] | None = None
+) -> list[str]:
+    """``querysep train`` arguments of one run: the row's config and overrides on the shared
+    budget (``data``: the training-clip overrides, by default ``DATA``)."""
+    return [
+        "train",
+        "--config", str(REPO / "configs" / f"{row.config}.yaml"),
+        *(DATA if data is None else data), *COMMON, *row.overrides,
+        f"train.seed={seed}", f"train.max_steps={steps}", f"train.out_dir={run_dir}",
+    ]  # fmt: skip
+
+
 def run_step(run_dir: Path) -> int:
     """The global step of a run's last checkpoint (0 when none)."""
     import torch
@@ -114,13 +132,8 @@ def train(rows: list[Row], steps: int) -> None:
                 print(f"{run}: done ({steps} steps)")
                 continue
             print(f"{run}: training to step {steps} in {run_dir}", flush=True)
-            command = [
-                sys.executable, "-m", "querysep.cli", "train",
-                "--config", str(REPO / "configs" / f"{row.config}.yaml"),
-                *DATA, *COMMON, *row.overrides,
-                f"train.seed={seed}", f"train.max_steps={steps}", f"train.out_dir={run_dir}",
-                "--resume", "last",
-            ]  # fmt: skip
+            command = [sys.executable, "-m", "querysep.cli"]
+            command += [*train_arguments(row, seed, run_dir, steps), "--resume", "last"]
             subprocess.run(command, check=True)
 
 
@@ -189,12 +202,8 @@ def speed(rows: list[Row], steps: int) -> None:
     measured = json.loads(path.read_text()) if path.is_file() else {}
     for row in rows:
         scratch = Path(tempfile.mkdtemp(prefix=f"speed_{row.name}_"))
-        command = [
-            sys.executable, "-m", "querysep.cli", "train",
-            "--config", str(REPO / "configs" / f"{row.config}.yaml"),
-            *DATA, *COMMON, *row.overrides, "train.log_every_steps=1",
-            f"train.max_steps={steps}", f"train.out_dir={scratch}",
-        ]  # fmt: skip
+        command = [sys.executable, "-m", "querysep.cli"]
+        command += [*train_arguments(row, row.seeds[0], scratch, steps), "train.log_every_steps=1"]
         subprocess.run(command, check=True, capture_output=True)
         seconds = []
         for log in scratch.glob("logs/version_*/metrics.csv"):

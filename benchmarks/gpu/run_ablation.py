@@ -3,6 +3,8 @@ results small enough to travel back (fp16 weights + logs, tar files of at most 1
 
     python benchmarks/gpu/run_ablation.py --packed .gpu --out "$OUT" --deadline 540 \
         [--rows default film_resunet ...] [--steps 2000]
+    python benchmarks/gpu/run_ablation.py --packed .gpu --unpack-to data/corpus_opus --workers 2
+        # (the second form only decodes the clips, for training the same rows on a CPU)
 
 Each run is exactly what ``benchmarks/ablation.py train`` would run (same config, overrides,
 seeds, batch, segment and steps), on the packed corpus (``pack.py``: Opus-coded clips,
@@ -65,17 +67,9 @@ def unpack_corpus(packed: Path, corpus: Path, workers: int) -> None:
 def run_arguments(
     row, seed: int, run_dir: Path, corpus: Path, steps: int, extra: tuple[str, ...] = ()
 ) -> list[str]:
-    return [
-        "train",
-        "--config", str(REPO / "configs" / f"{row.config}.yaml"),
-        f"data.train={corpus / 'train.csv'}",
-        f"data.train_audio_dir={corpus / 'train'}",
-        f"data.validation={corpus / 'validation.csv'}",
-        f"data.validation_audio_dir={corpus / 'validation'}",
-        *ablation.COMMON, *row.overrides,
-        f"train.seed={seed}", f"train.max_steps={steps}", f"train.out_dir={run_dir}", *extra,
-        "--resume", "last",
-    ]  # fmt: skip
+    """``ablation.py train``'s arguments for one run, on the decoded corpus."""
+    data = ablation.data_overrides(corpus)
+    return [*ablation.train_arguments(row, seed, run_dir, steps, data), *extra, "--resume", "last"]
 
 
 def smoke_test(runs: list[tuple], corpus: Path, captions: Path, device: str) -> None:
@@ -172,7 +166,10 @@ def pack(runs: list[tuple], out: Path, statuses: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packed", type=Path, default=REPO / ".gpu")
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, help="where the packed results go (required)")
+    parser.add_argument(
+        "--unpack-to", type=Path, help="only decode the packed clips into this folder, then stop"
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/ablation"))
     parser.add_argument("--rows", nargs="*")
     parser.add_argument("--steps", type=int, default=2000)
@@ -180,9 +177,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--num-data-workers", type=int, default=2)
     parser.add_argument("--skip-smoke", action="store_true")
-    parser.add_argument("--fail-fast", type=float, default=150.0, help="seconds (see above)")
+    parser.add_argument(
+        "--fail-fast", type=float, default=150.0,
+        help="a run failing within this many seconds is a setup error: stop all runs",
+    )  # fmt: skip
     parser.add_argument("--smoke-device", default="cuda")
     args = parser.parse_args()
+    if args.unpack_to is not None:
+        unpack_corpus(args.packed, args.unpack_to, args.workers)
+        return
+    if args.out is None:
+        parser.error("--out is required (unless --unpack-to)")
     start = time.monotonic()
     args.out.mkdir(parents=True, exist_ok=True)
     corpus = args.work / "corpus"
