@@ -3,6 +3,8 @@
     python benchmarks/data_throughput.py                       # synthetic clips
     python benchmarks/data_throughput.py \
         --captions data/corpus/train.csv --audio-dir data/corpus/train
+    python benchmarks/data_throughput.py --config configs/default.yaml \
+        --captions data/corpus/train.csv --audio-dir data/corpus/train  # the config's mixing
 
 Prints one table row; record it in docs/BENCHMARKS.md with the machine.
 """
@@ -21,9 +23,11 @@ import numpy as np
 from torch.utils.data import DataLoader
 
 from querysep.audio.io import save_audio
+from querysep.config import Config
 from querysep.data.augment import AugmentConfig
 from querysep.data.captions import load_captions
 from querysep.data.dataset import MixingConfig, MixtureDataset
+from querysep.train import mixing_config
 
 
 def synthetic_folder(folder: Path, num_clips: int = 40, seconds: float = 10.0) -> Path:
@@ -54,14 +58,18 @@ def main() -> None:
     parser.add_argument("--segment-seconds", type=float, default=4.0)
     parser.add_argument("--filter-threshold", type=float, default=0.75)
     parser.add_argument("--no-augment", action="store_true")
+    parser.add_argument("--config", type=Path, help="a training YAML: mix as its data section says")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         captions = args.captions or synthetic_folder(Path(tmp))
         clips = load_captions(captions, args.audio_dir)
-        config = MixingConfig(
-            segment_seconds=args.segment_seconds, filter_threshold=args.filter_threshold
-        )
+        if args.config is not None:
+            config = mixing_config(Config.from_yaml(args.config))
+        else:
+            config = MixingConfig(
+                segment_seconds=args.segment_seconds, filter_threshold=args.filter_threshold
+            )
         dataset = MixtureDataset(
             clips,
             config=config,
@@ -81,8 +89,10 @@ def main() -> None:
         seconds = time.perf_counter() - start
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(
-        f"clips: {len(clips)}  workers: {args.num_workers}  segment: {args.segment_seconds} s  "
-        f"filter: {args.filter_threshold}  augment: {not args.no_augment}"
+        f"clips: {len(clips)}  workers: {args.num_workers}  segment: {config.segment_seconds} s  "
+        f"filter: {config.filter_threshold}  augment: {not args.no_augment}  "
+        f"interferers: {config.num_interferers}  room: {config.room_probability}  "
+        f"codec: {config.codec_probability}"
     )
     print(f"mixtures/s: {count / seconds:.1f}  ({count} mixtures in {seconds:.1f} s)")
     print(f"filter acceptance rate: {accepted / max(tries, 1):.2f} ({tries} candidate interferers)")

@@ -52,6 +52,17 @@ def test_ideal_masks_are_far_above_identity(spec, tmp_path):
     ibm = evaluation.evaluate(*spec, evaluation.ideal_binary_mask, tmp_path / "ibm", method="ibm")
     assert irm["sdri"] > 10 and ibm["sdri"] > 10
     assert irm["closer_to_mixture"] == 0.0 and ibm["closer_to_mixture"] == 0.0
+    assert irm["near_silent"] == 0.0
+
+
+def test_near_silent_share_catches_a_model_that_gives_up():
+    rng = np.random.default_rng(0)
+    source = rng.standard_normal(16000)
+    mixture = source + rng.standard_normal(16000)
+    silent = evaluation.score(source, 0.3 * source, mixture)  # -10.5 dB: near-silent
+    quiet = evaluation.score(source, 0.35 * source, mixture)  # -9.1 dB: not
+    assert silent["near_silent"] == 1.0 and quiet["near_silent"] == 0.0
+    assert silent["si_sdr"] > 100  # a scaled copy: SI-SDR cannot see it, the share can
 
 
 def test_summary_matches_metrics_recomputed_on_saved_estimates(spec, tmp_path):

@@ -183,6 +183,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _corpus_build(args: argparse.Namespace) -> int:
     from querysep.data.corpus import PackageError, RenderError, build_corpus
+    from querysep.data.corpus.build import OOD_PACKAGES as OOD
 
     try:
         stats = build_corpus(
@@ -192,8 +193,10 @@ def _corpus_build(args: argparse.Namespace) -> int:
             seed=args.seed,
             num_test_mixtures=args.num_test_mixtures,
             progress=not args.quiet,
+            packages=args.packages,
+            ood_packages=tuple(args.ood_packages) if args.ood_packages is not None else OOD,
         )
-    except (PackageError, RenderError) as error:
+    except (PackageError, RenderError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(stats.summary())
@@ -299,6 +302,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--sample-rate", type=int, default=16000)
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--num-test-mixtures", type=int, default=300)
+    build.add_argument(
+        "--packages", nargs="+", metavar="NAME", help="build from these sources only (default: all)"
+    )
+    build.add_argument(
+        "--ood-packages",
+        nargs="*",
+        metavar="NAME",
+        help="packages held out whole as test_ood (default: the documented choice; none: off)",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress bars")
     build.set_defaults(run=_corpus_build)
 

@@ -41,6 +41,9 @@ class ModelConfig:
     aspp_rates: list[int] = field(default_factory=lambda: [1, 6, 12, 18])
     num_blocks_per_level: int = 1
     mask_domain: str = "magnitude"  # magnitude | normalized_db (thesis variant)
+    # network input: "clip" scales each clip's dB to [0, 1] by its min/max (the thesis; long
+    # files use the whole file's); "absolute" maps a fixed dB range (no statistics at all)
+    features: str = "clip"
     patch_size: int = 2  # ResUNet++ runs on patch x patch space-to-depth cells; 1 = full resolution
 
 
@@ -73,6 +76,12 @@ class DataConfig:
     num_workers: int = 2
     num_validation: int = 64
     augment: bool = True
+    # closer to real recordings (querysep.data.scene; see MixingConfig): off by default
+    num_interferers: list[int] = field(default_factory=lambda: [1, 1])
+    background_probability: float = 0.0
+    room_probability: float = 0.0
+    level_dbfs_range: list[float] | None = None
+    codec_probability: float = 0.0
     epoch_length: int = 2000  # mixtures per training "epoch" (on the fly, any number)
 
 

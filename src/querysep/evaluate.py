@@ -34,6 +34,10 @@ METRICS = ("sdr", "sdri", "si_sdr", "si_sdri")
 # 1 where the estimate is closer (mean squared error) to the mixture than to the target: the
 # "copies the mixture" failure the thesis describes; its mean is the share of such rows
 COPIES_MIXTURE = "closer_to_mixture"
+# 1 where the estimate's energy is at least NEAR_SILENT_DB below the target's: the model gave
+# up (a silent output still scores SDRi = -SNR, which flatters it at low input SNR)
+NEAR_SILENT = "near_silent"
+NEAR_SILENT_DB = 10.0
 SNR_BANDS = {"snr_-15_-5": (-15.0, -5.0), "snr_-4_4": (-4.0, 4.0), "snr_5_15": (5.0, 15.0)}
 
 
@@ -158,18 +162,22 @@ def evaluate(
 def score(source: np.ndarray, estimate: np.ndarray, mixture: np.ndarray) -> dict[str, float]:
     to_mixture = float(np.mean(np.square(estimate - mixture, dtype=np.float64)))
     to_source = float(np.mean(np.square(estimate - source, dtype=np.float64)))
+    estimate_energy = float(np.mean(np.square(estimate, dtype=np.float64)))
+    source_energy = float(np.mean(np.square(source, dtype=np.float64)))
     return {
         "sdr": sdr(source, estimate),
         "sdri": sdri(source, estimate, mixture),
         "si_sdr": si_sdr(source, estimate),
         "si_sdri": si_sdri(source, estimate, mixture),
         COPIES_MIXTURE: float(to_mixture < to_source),
+        NEAR_SILENT: float(estimate_energy <= source_energy * 10 ** (-NEAR_SILENT_DB / 10)),
     }
 
 
 def _stats(results: list[dict]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for name in [m for m in (*METRICS, COPIES_MIXTURE, *CLAP_METRICS) if m in results[0]]:
+    shares = (COPIES_MIXTURE, NEAR_SILENT)
+    for name in [m for m in (*METRICS, *shares, *CLAP_METRICS) if m in results[0]]:
         values = np.array([r[name] for r in results], dtype=np.float64)
         out[name] = float(values.mean())
         out[f"{name}_std"] = float(values.std())

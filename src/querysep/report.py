@@ -62,13 +62,23 @@ def write_report(out_dir: Path, summary: dict) -> Path:
             f"Estimate closer to the mixture than to the target in "
             f"{100 * summary['closer_to_mixture']:.1f} % of the mixtures.",
         ]
+    if "near_silent" in summary:
+        lines.append(
+            f"Near-silent estimate (energy 10 dB or more below the target's) in "
+            f"{100 * summary['near_silent']:.1f} % of the mixtures."
+        )
     if summary.get("per_snr_band"):
-        lines += ["", "| input SNR band | count | SDRi | SI-SDRi |", "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            "| input SNR band | count | SDRi | SI-SDRi | near-silent |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for band, stats in summary["per_snr_band"].items():
             low, high = band.removeprefix("snr_").split("_", 1)
+            silent = f"{100 * stats['near_silent']:.0f} %" if "near_silent" in stats else "–"
             lines.append(
                 f"| {low} to {high} dB | {stats['count']} | {stats['sdri']:.2f} "
-                f"| {stats['si_sdri']:.2f} |"
+                f"| {stats['si_sdri']:.2f} | {silent} |"
             )
     lines += ["", "![SDRi histogram](sdri_hist.png)", "", "![SDRi vs SNR](sdri_vs_snr.png)", ""]
     if "per_class" in summary:

@@ -112,20 +112,7 @@ class MixtureDataModule(L.LightningDataModule):
             validation_clips = load_captions(data.validation, data.validation_audio_dir)
         else:  # hold out every tenth clip so validation never hears a training clip
             train_clips, validation_clips = split_clips(train_clips)
-        mixing = MixingConfig(
-            sample_rate=self.config.audio.sample_rate,
-            segment_seconds=data.segment_seconds,
-            mix_mode=data.mix_mode,
-            snr_db_range=tuple(data.snr_db_range),
-            loudness_lufs=data.loudness_lufs,
-            filter_threshold=data.filter_threshold,
-            filter_max_tries=data.filter_max_tries,
-            filter_snr_db=data.filter_snr_db,
-            caption_choice=data.caption_choice,
-            balance_classes=data.balance_classes,
-            n_fft=self.config.audio.n_fft,
-            hop_length=self.config.audio.hop_length,
-        )
+        mixing = mixing_config(self.config)
         seed = self.config.train.seed
         augment = AugmentConfig() if data.augment else None
         self.train_set = MixtureDataset(
@@ -298,3 +285,27 @@ def export_best(out_dir: Path) -> Path:
     target = out_dir / "separator.pt"
     atomic_torch_save(read_payload(source), target)
     return target
+
+
+def mixing_config(config: Config) -> MixingConfig:
+    """The on-the-fly mixing that ``config``'s data section describes."""
+    data = config.data
+    return MixingConfig(
+        sample_rate=config.audio.sample_rate,
+        segment_seconds=data.segment_seconds,
+        mix_mode=data.mix_mode,
+        snr_db_range=tuple(data.snr_db_range),
+        loudness_lufs=data.loudness_lufs,
+        filter_threshold=data.filter_threshold,
+        filter_max_tries=data.filter_max_tries,
+        filter_snr_db=data.filter_snr_db,
+        caption_choice=data.caption_choice,
+        balance_classes=data.balance_classes,
+        n_fft=config.audio.n_fft,
+        hop_length=config.audio.hop_length,
+        num_interferers=tuple(data.num_interferers),
+        background_probability=data.background_probability,
+        room_probability=data.room_probability,
+        level_dbfs_range=tuple(data.level_dbfs_range) if data.level_dbfs_range else None,
+        codec_probability=data.codec_probability,
+    )

@@ -36,3 +36,24 @@ def test_per_clip_normalisation_is_independent_of_other_clips():
     together, _ = normalize_db(stft(torch.stack([quiet, loud])).abs())
     alone, _ = normalize_db(stft(quiet[None]).abs())
     assert torch.allclose(together[0], alone[0], atol=1e-6)
+
+
+def test_absolute_features_need_no_statistics_and_ignore_a_quiet_noise_floor():
+    from querysep.audio.stft import ABSOLUTE_DB_RANGE, normalize_db_absolute
+
+    rng = torch.Generator().manual_seed(0)
+    time = torch.arange(32000) / 16000
+    clip = 0.5 * torch.sin(2 * torch.pi * 440 * time)
+    noisy = clip + 1e-3 * torch.randn(32000, generator=rng)  # a -60 dBFS noise floor
+    clean_features, stats = normalize_db_absolute(stft(clip).abs())
+    noisy_features, _ = normalize_db_absolute(stft(noisy).abs())
+    assert (float(stats.low), float(stats.high)) == ABSOLUTE_DB_RANGE
+    loud = clean_features > 0.7  # the tone's bins: far above the noise floor
+    assert loud.any() and torch.allclose(clean_features[loud], noisy_features[loud], atol=3e-3)
+    # time-local: the features of a crop are the crop of the features (away from the edges)
+    crop_features, _ = normalize_db_absolute(stft(noisy[8192:24576]).abs())
+    torch.testing.assert_close(crop_features[:, 4:-4], noisy_features[:, 36:93])
+    # while per-clip min/max features move everywhere when the floor appears
+    moved = (normalize_db(stft(clip).abs())[0] - normalize_db(stft(noisy).abs())[0]).abs()
+    absolute_moved = (clean_features - noisy_features)[loud].abs().mean()
+    assert float(moved[loud].mean()) > 5 * float(absolute_moved)

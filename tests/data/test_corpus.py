@@ -17,7 +17,7 @@ from querysep.data.corpus.collect import Source, collect
 from querysep.data.corpus.debian import iter_audio
 from querysep.data.corpus.midi import drum_pattern, melody, midi_bytes
 from querysep.data.corpus.sequences import build_sequences
-from querysep.data.corpus.sources import DOWNLOADED, RULES, classify, event_group
+from querysep.data.corpus.sources import PACKAGES, RULES, classify, event_group
 from querysep.data.corpus.split import SNR_DB_RANGE, make_test_spec, split_recordings
 from querysep.data.corpus.write import Entry, corpus_stats, write_spec, write_split
 
@@ -70,7 +70,10 @@ def wav_bytes(waveform: np.ndarray, sample_rate: int = 22050) -> bytes:
             None,
         ),
         ("bucklespring-data", "usr/share/buckle/wav/3b-1.wav", "typing"),
-        ("fluid-soundfont-gm", "violin/violin_violin_03.wav", "violin"),
+        ("fluid-soundfont-gm", "fluidr3_gm/violin/violin_violin_03.wav", "violin"),
+        ("avldrums.lv2-soundfont", "black_pearl_4_lv2/drums/drums_standard_00.wav", "drums"),
+        ("hydrogen-drumkits", "usr/share/hydrogen/data/drumkits/Audiophob/bd_01.flac", "drums"),
+        ("hydrogen-drumkits", "drumkits/Gimme A Hand 1.0/Fingersnap-Hard.wav", None),
         ("espeak-ng", "speech/en_f3_012.wav", "speech"),
         ("not-a-source", "dog.ogg", None),
     ],
@@ -82,11 +85,11 @@ def test_rules_map_paths_to_classes(package, path, label):
 
 def test_every_rule_class_has_captions_and_the_table_is_large():
     labels = {r.label for rules in RULES.values() for r in rules if r.label is not None}
-    assert len(labels) >= 30
+    assert len(labels) >= 120
     assert labels <= set(CAPTIONS)
     assert set(HINTS) <= set(CAPTIONS)
-    assert all(len(CAPTIONS[label]) >= 6 for label in labels)
-    assert set(RULES) - {"espeak-ng"} == set(DOWNLOADED)
+    assert all(len(set(CAPTIONS[label])) >= 6 for label in labels)
+    assert set(RULES) == set(PACKAGES)
 
 
 def test_event_groups_keep_surfaces_apart():
@@ -177,10 +180,10 @@ def fake_sources(tmp_path: Path) -> list[Source]:
             "tuxpaint-stamps-default",
             "1",
             tmp_path / "tux",
-            DOWNLOADED["tuxpaint-stamps-default"],
+            PACKAGES["tuxpaint-stamps-default"],
             "",
         ),
-        Source("0ad-data", "0ad-data", "1", tmp_path / "0ad", DOWNLOADED["0ad-data"], ""),
+        Source("0ad-data", "0ad-data", "1", tmp_path / "0ad", PACKAGES["0ad-data"], ""),
     ]
 
 

@@ -137,3 +137,19 @@ def test_overfitting_one_example(tiny_separator):
     final_sdr = sdr(target.flatten().numpy(), final.waveform.flatten().numpy())
     assert final_loss < first_loss / 5
     assert final_sdr > first_sdr + 6
+
+
+def test_absolute_features_make_windows_agree_without_file_statistics(text_encoder):
+    config = Config.from_yaml(TINY_CONFIG, overrides=["model.features=absolute"])
+    torch.manual_seed(0)
+    separator = Separator(config, text_encoder=text_encoder).eval()
+    audio = mixture(seconds=6.0)
+    whole = separator.separate(audio, 16000, "a tone")
+    separator.window_seconds, separator.overlap_seconds = 2.0, 0.5
+    separator.context_seconds = 2.0
+    windowed = separator.separate(audio, 16000, "a tone")
+    assert sdr(whole, windowed) > 30
+    stats = separator.db_stats(torch.zeros(10))
+    assert (float(stats.low), float(stats.high)) == (-100.0, 40.0)
+    with pytest.raises(ValueError, match="model.features"):
+        Separator(Config.from_yaml(TINY_CONFIG, overrides=["model.features=minmax"]))

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import torch
 
 DB_FLOOR = 1e-5  # magnitudes below this are treated as -100 dB
+# The absolute feature range: -100 dB (the floor) to +40 dB (a full-scale sine peaks at about
+# +42 dB with n_fft 512 and a Hann window). Features in this range need no clip statistics.
+ABSOLUTE_DB_RANGE = (-100.0, 40.0)
 
 
 def _window(n_fft: int, like: torch.Tensor) -> torch.Tensor:
@@ -80,6 +83,22 @@ def normalize_db(magnitude: torch.Tensor) -> tuple[torch.Tensor, DbStats]:
     high = db.amax(dim=(-2, -1), keepdim=True)
     scale = (high - low).clamp_min(1e-6)
     return (db - low) / scale, DbStats(low=low, high=low + scale)
+
+
+def absolute_db_stats(like: torch.Tensor) -> DbStats:
+    """The fixed ``ABSOLUTE_DB_RANGE`` as stats: the same for every clip, window and file."""
+    low, high = (torch.tensor(v, dtype=like.dtype, device=like.device) for v in ABSOLUTE_DB_RANGE)
+    return DbStats(low=low, high=high)
+
+
+def normalize_db_absolute(magnitude: torch.Tensor) -> tuple[torch.Tensor, DbStats]:
+    """Log-magnitude mapped from ``ABSOLUTE_DB_RANGE`` to [0, 1] (clamped), no statistics.
+
+    Time-local: a frame's features depend on that frame only, so crops, windows of long
+    files and whole files see the same numbers, and a noise floor moves only quiet bins.
+    """
+    stats = absolute_db_stats(magnitude)
+    return normalize_db_with(magnitude, stats), stats
 
 
 def normalize_db_with(magnitude: torch.Tensor, stats: DbStats) -> torch.Tensor:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.fft import next_fast_len
 from scipy.signal import fftconvolve
 
 from querysep.audio.io import resample
@@ -38,12 +39,13 @@ def random_eq(
     waveform: np.ndarray, rng: np.random.Generator, max_db: float, num_bands: int
 ) -> np.ndarray:
     """Multiply the spectrum by a smooth random curve of ±``max_db`` (log-spaced bands)."""
-    spectrum = np.fft.rfft(waveform)
-    positions = np.log1p(np.arange(spectrum.size))  # log-frequency axis
+    size = next_fast_len(waveform.size, real=True)  # zero-padded to a fast FFT length
+    spectrum = np.fft.rfft(waveform, n=size)
+    positions = np.log1p(np.arange(spectrum.size) * waveform.size / size)  # log-frequency axis
     anchors = np.linspace(0.0, positions[-1], num_bands)
     gains_db = rng.uniform(-max_db, max_db, size=num_bands)
     curve = 10.0 ** (np.interp(positions, anchors, gains_db) / 20.0)
-    return np.fft.irfft(spectrum * curve, n=waveform.size).astype(np.float32)
+    return np.fft.irfft(spectrum * curve, n=size)[: waveform.size].astype(np.float32)
 
 
 def random_reverb(

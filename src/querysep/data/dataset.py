@@ -8,12 +8,18 @@ the mixture is too similar to the target (cosine filter, thesis 5.3.4). In SNR m
 filter can judge the pair mixed at a fixed SNR (``filter_snr_db``, e.g. 0 dB: equal power,
 like the thesis' equal-loudness mixtures) instead of at the drawn SNR: judged at the drawn
 SNR, a 0.75 threshold rejects almost every mixture whose target is the louder sound.
+Closer to real recordings (all off by default): 1-3 interferers of different classes with
+random relative gains, a background bed (an ambient class well below the interferers), one
+simulated room for all sources, a random mixture level and a lossy codec on the mixture
+(:mod:`querysep.data.scene`). The target stays as the microphone hears it (reverberant, not
+coded), at the mixture's level.
 All randomness comes from ``numpy.random.default_rng((seed, index))``.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,10 +31,28 @@ from querysep.data.augment import AugmentConfig, augment
 from querysep.data.captions import CaptionedClip
 from querysep.data.filtering import cosine_similarity, is_accepted, magnitude
 from querysep.data.mixing import PEAK_LIMIT, fit_length, mix_at_snr, mix_equal_loudness
+from querysep.data.scene import codec_round_trip, set_level, simulate_room
 from querysep.metrics import POWER_FLOOR
 
 SILENCE_RMS = 1e-4  # crops quieter than -80 dBFS RMS count as silent
 NUM_CROP_TRIES = 4
+# classes that make a background bed: sounds that fill a scene rather than happen in it
+BACKGROUND_LABELS = frozenset(
+    {
+        "rain",
+        "wind",
+        "stream",
+        "ocean_waves",
+        "fire",
+        "insects",
+        "crowd",
+        "machinery",
+        "engine",
+        "electric_hum",
+        "bird",
+        "music",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +69,15 @@ class MixingConfig:
     balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
     n_fft: int = 512
     hop_length: int = 256
+    # closer to real recordings (querysep.data.scene); the defaults make DCASE two-source pairs
+    num_interferers: tuple[int, int] = (1, 1)  # drawn uniformly in this range
+    interferer_gain_db: float = 6.0  # interferers' relative gains drawn in ±this (several only)
+    background_probability: float = 0.0  # add a bed of an ambient class
+    background_db_range: tuple[float, float] = (-15.0, -5.0)  # bed power / interferers' power
+    room_probability: float = 0.0  # one simulated room for every source
+    rt60_seconds_range: tuple[float, float] = (0.15, 0.8)
+    level_dbfs_range: tuple[float, float] | None = None  # mixture RMS; None keeps the DCASE level
+    codec_probability: float = 0.0  # MP3 or Ogg Vorbis round trip of the mixture
 
     @property
     def segment_samples(self) -> int:
@@ -115,26 +148,81 @@ class MixtureDataset(Dataset):
         target_magnitude = magnitude(target, self.config.n_fft, self.config.hop_length)
         best = None
         for num_tries in range(1, self.config.filter_max_tries + 1):  # noqa: B007 (reported)
-            interferer_index = self._interferer_index(target_index, rng)
-            interferer = self._segment(self.clips[interferer_index], rng)
+            indices, parts = self._interferers(target_index, rng)
+            interferer = parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
             source, mixture = MIXERS[self.config.mix_mode](self, target, interferer, rng)
             similarity = self._similarity(target, target_magnitude, interferer, mixture)
             if best is None or similarity < best[2]:
-                best = (source, mixture, similarity, interferer_index)
+                best = (source, mixture, similarity, indices, parts)
             if is_accepted(similarity, self.config.filter_threshold):
                 break
-        source, mixture, similarity, interferer_index = best
+        source, mixture, similarity, indices, parts = best
+        source, mixture = self._scene(target, parts, source, mixture, rng)
         return {
             "mixture": torch.from_numpy(mixture)[None],  # (1, time)
             "target": torch.from_numpy(source)[None],  # (1, time)
             "caption": caption,
             "snr_db": energy_ratio_db(source, mixture - source),
             "target_index": target_index,
-            "interferer_index": interferer_index,
+            "interferer_index": indices[0],
+            "num_interferers": len(indices),
             "cosine": float(similarity),
             "filter_tries": num_tries,
             "filter_accepted": bool(is_accepted(similarity, self.config.filter_threshold)),
         }
+
+    def _interferers(self, target_index: int, rng: np.random.Generator):
+        """Indices and crops of the interferers (and bed) of one try; one crop by default."""
+        config = self.config
+        low, high = config.num_interferers
+        if (low, high) == (1, 1) and config.background_probability == 0.0:
+            index = self._interferer_index(target_index, rng)
+            return [index], [self._segment(self.clips[index], rng)]
+        indices, parts = [], []
+        for _ in range(int(rng.integers(low, high + 1))):
+            index = self._interferer_index(target_index, rng, exclude=indices)
+            gain = 10.0 ** (rng.uniform(-1.0, 1.0) * config.interferer_gain_db / 20.0)
+            indices.append(index)
+            parts.append(self._segment(self.clips[index], rng) * np.float32(gain))
+        bed = self._background_index(target_index, rng)
+        if bed is not None:
+            crop = self._segment(self.clips[bed], rng)
+            power = np.mean(np.square(np.sum(parts, axis=0), dtype=np.float64))
+            bed_power = max(float(np.mean(np.square(crop, dtype=np.float64))), POWER_FLOOR)
+            relative = 10.0 ** (rng.uniform(*config.background_db_range) / 10.0)
+            indices.append(bed)
+            parts.append((crop * np.sqrt(power * relative / bed_power)).astype(np.float32))
+        return indices, parts
+
+    def _background_index(self, target_index: int, rng: np.random.Generator) -> int | None:
+        """A clip of an ambient class other than the target's, with its probability."""
+        if rng.random() >= self.config.background_probability:
+            return None
+        label = self.clips[target_index].label
+        labels = sorted(x for x in self.clips_by_label if x in BACKGROUND_LABELS and x != label)
+        if not labels:
+            return None
+        members = self.clips_by_label[labels[int(rng.integers(len(labels)))]]
+        return members[int(rng.integers(len(members)))]
+
+    def _scene(self, target, parts, source, mixture, rng) -> tuple[np.ndarray, np.ndarray]:
+        """Room, level and codec (each with its probability) on the chosen mixture."""
+        config = self.config
+        if config.room_probability and rng.random() < config.room_probability:
+            snr_db = energy_ratio_db(source, mixture - source)
+            target, *parts = simulate_room(
+                [target, *parts], rng, config.sample_rate, config.rt60_seconds_range
+            )
+            noise = np.sum(parts, axis=0)
+            if config.mix_mode == "snr":
+                source, mixture = mix_at_snr(target, noise, snr_db)
+            else:
+                source, mixture = self._mix_loudness(target, noise, rng)
+        if config.level_dbfs_range is not None:
+            source, mixture = set_level(source, mixture, rng, config.level_dbfs_range)
+        if config.codec_probability and rng.random() < config.codec_probability:
+            mixture = codec_round_trip(mixture, rng, config.sample_rate)
+        return source, mixture
 
     def _similarity(self, target, target_magnitude, interferer, mixture) -> float:
         """Cosine of the target and the mixture the filter judges (see ``filter_snr_db``)."""
@@ -156,8 +244,12 @@ class MixtureDataset(Dataset):
             return clip.captions[0]
         return clip.captions[int(rng.integers(len(clip.captions)))]
 
-    def _interferer_index(self, target_index: int, rng: np.random.Generator) -> int:
+    def _interferer_index(
+        self, target_index: int, rng: np.random.Generator, exclude: Sequence[int] = ()
+    ) -> int:
         """A different clip; of a different class when the target's class is known.
+
+        ``exclude``: clips already in the mixture, whose classes are avoided too (balanced).
 
         Balanced: a class drawn uniformly among the other classes, then one of its clips, as
         the DCASE-style test specs draw noise. (Drawn uniformly over clips, the interferer
@@ -165,8 +257,9 @@ class MixtureDataset(Dataset):
         corpus' clips, and a model trained so learns to remove speech, little else.)
         """
         label = self.clips[target_index].label
-        if self.clips_by_label and len(self.clips_by_label) > 1:
-            others = [name for name in sorted(self.clips_by_label) if name != label]
+        taken = {label} | {self.clips[i].label for i in exclude}
+        if self.clips_by_label and len(self.clips_by_label) > len(taken):
+            others = [name for name in sorted(self.clips_by_label) if name not in taken]
             members = self.clips_by_label[others[int(rng.integers(len(others)))]]
             return members[int(rng.integers(len(members)))]
         for _ in range(32):

@@ -18,9 +18,11 @@ from torch import nn
 from querysep.audio.io import load_audio, resample, save_audio
 from querysep.audio.stft import (
     DbStats,
+    absolute_db_stats,
     denormalize_db,
     istft,
     normalize_db,
+    normalize_db_absolute,
     normalize_db_with,
     stft,
 )
@@ -53,6 +55,7 @@ MASK_DOMAINS: dict[str, Callable] = {
     "magnitude": _magnitude_mask,
     "normalized_db": _normalized_db_mask,
 }
+FEATURES: dict[str, Callable] = {"clip": normalize_db, "absolute": normalize_db_absolute}
 
 
 class Separator(nn.Module):
@@ -64,6 +67,10 @@ class Separator(nn.Module):
 
     def __init__(self, config: Config, *, text_encoder: TextEncoder | None = None) -> None:
         super().__init__()
+        if config.model.features not in FEATURES:
+            raise ValueError(
+                f"model.features must be one of {sorted(FEATURES)}, got {config.model.features!r}"
+            )
         if config.model.mask_domain not in MASK_DOMAINS:
             raise ValueError(
                 f"model.mask_domain must be one of {sorted(MASK_DOMAINS)}, "
@@ -141,10 +148,11 @@ class Separator(nn.Module):
         """Mask and estimate magnitude from the mixture magnitude ``(batch, 1, freq, frames)``.
 
         ``stats`` fixes the dB normalisation (e.g. to a whole file's when processing it in
-        windows); by default each clip is normalised by its own min/max.
+        windows); by default the config's ``model.features`` decides (each clip's min/max, or
+        the absolute range).
         """
         if stats is None:
-            features, stats = normalize_db(magnitude)
+            features, stats = FEATURES[self.config.model.features](magnitude)
         else:
             features = normalize_db_with(magnitude, stats)
         network = self.network
@@ -255,7 +263,12 @@ class Separator(nn.Module):
         return self.waveform(spec[None] * gain, chunk.shape[-1])
 
     def db_stats(self, waveform: torch.Tensor) -> DbStats:
-        """The dB min/max of a whole ``(time,)`` signal, for window-independent features."""
+        """The dB min/max of a whole ``(time,)`` signal, for window-independent features.
+
+        With absolute features, the fixed range (the signal is not even looked at).
+        """
+        if self.config.model.features == "absolute":
+            return absolute_db_stats(waveform)
         _, stats = normalize_db(self.spectrogram(waveform).abs())
         return stats
 

@@ -3,8 +3,10 @@
 Layout of ``out_dir``::
 
     train.csv validation.csv test.csv     Clotho v2: file_name,caption_1..caption_5
-    train/ validation/ test/              16 kHz mono FLAC clips + metadata.csv
+    test_ood.csv                          every clip of the held-out packages (OOD_PACKAGES)
+    train/ validation/ test/ test_ood/    16 kHz mono FLAC clips + metadata.csv
     test_spec.csv                         DCASE 2024 Task 9: source,noise,snr,caption,class
+    test_ood_spec.csv                     the same from test_ood/, sources of trained classes
     ATTRIBUTION.md licenses/ stats.json
 
 The corpus is built in a temporary folder beside ``out_dir`` and swapped in at the end, so an
@@ -22,7 +24,7 @@ import numpy as np
 from querysep.data.corpus.captions import make_captions
 from querysep.data.corpus.collect import Clip, collect, fetch_sources
 from querysep.data.corpus.sequences import build_sequences
-from querysep.data.corpus.split import SPLITS, make_test_spec, split_recordings
+from querysep.data.corpus.split import OOD_SPLIT, SPLITS, assign_splits, make_test_spec
 from querysep.data.corpus.write import (
     NUM_CAPTIONS,
     CorpusStats,
@@ -36,6 +38,14 @@ from querysep.data.corpus.write import (
 
 MIN_CLIP_SECONDS = 0.5
 MAX_CLIP_SECONDS = 15.0
+# Whole packages held out as the out-of-package test (test_ood): chosen so that many of their
+# classes also occur in the training packages (docs/CORPUS.md).
+OOD_PACKAGES: tuple[str, ...] = (
+    "redeclipse-data",
+    "supertux-data",
+    "colobot-common-sounds",
+    "gcompris-qt-data",
+)
 
 
 def default_cache_dir() -> Path:
@@ -51,15 +61,20 @@ def build_corpus(
     seed: int = 0,
     num_test_mixtures: int = 300,
     progress: bool = True,
+    packages: list[str] | None = None,
+    ood_packages: tuple[str, ...] = OOD_PACKAGES,
 ) -> CorpusStats:
     """Download, label, split and write the corpus to ``out_dir``; return its statistics.
 
+    ``packages`` builds from a subset of the rule-table keys (all when ``None``);
+    ``ood_packages`` are held out whole as ``test_ood``.
     Raises ``PackageError`` when apt-get / dpkg-deb fail and ``RenderError`` when fluidsynth
     or espeak-ng are missing or fail.
     """
     out_dir = Path(out_dir)
     cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    sources = fetch_sources(cache_dir, seed=seed, progress=progress)
+    sources = fetch_sources(cache_dir, seed=seed, progress=progress, packages=packages)
+    held_out = tuple(p for p in ood_packages if any(s.key == p for s in sources))
     collected = collect(
         sources,
         sample_rate,
@@ -67,8 +82,11 @@ def build_corpus(
         max_seconds=MAX_CLIP_SECONDS,
         progress=progress,
     )
-    assignment = split_recordings(
-        {c.recording: c.label for c in collected.clips + collected.events}, seed
+    keys = {s.name: s.key for s in sources}
+    assignment = assign_splits(
+        {c.recording: (keys[c.package], c.label) for c in collected.clips + collected.events},
+        seed,
+        held_out,
     )
     placed = [(assignment[c.recording], c) for c in collected.clips]
     placed += build_sequences(collected.events, assignment, sample_rate, seed)
@@ -77,22 +95,37 @@ def build_corpus(
     tmp = out_dir.with_name(f".{out_dir.name}.building")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for split in SPLITS:
+    for split in (*SPLITS, OOD_SPLIT) if held_out else SPLITS:
         write_split(tmp, split, [e for e in entries if e.split == split], sample_rate, progress)
-    test = [(e.file_name, e.clip.label, e.captions) for e in entries if e.split == "test"]
-    spec = make_test_spec(test, num_test_mixtures, seed)
+    spec = make_test_spec(_spec_clips(entries, "test"), num_test_mixtures, seed)
     write_spec(tmp, spec)
+    ood_spec = []
+    if held_out:
+        trained = {e.clip.label for e in entries if e.split == "train"}
+        ood_spec = make_test_spec(_spec_clips(entries, OOD_SPLIT), num_test_mixtures, seed, trained)
+        write_spec(tmp, ood_spec, "test_ood_spec.csv")
     stats = corpus_stats(
         entries,
         sample_rate,
         num_duplicates=collected.num_duplicates,
         num_unusable=collected.num_unusable,
         num_test_mixtures=len(spec),
+        ood_packages=tuple(_package_names(sources, held_out)),
+        num_ood_mixtures=len(ood_spec),
     )
     write_stats(tmp, stats)
     write_attribution(tmp, sources, stats)
     _swap_in(tmp, out_dir)
     return stats
+
+
+def _spec_clips(entries: list[Entry], split: str) -> list[tuple[str, str, list[str]]]:
+    return [(e.file_name, e.clip.label, e.captions) for e in entries if e.split == split]
+
+
+def _package_names(sources, keys: tuple[str, ...]) -> list[str]:
+    """The Debian package names used for the rule-table ``keys``."""
+    return [s.name for s in sources if s.key in keys]
 
 
 def _entries(placed: list[tuple[str, Clip]], seed: int) -> list[Entry]:

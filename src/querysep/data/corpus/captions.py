@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 
+from querysep.data.corpus.rules import extra_captions, extra_hints
+
 
 def _phrases(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(";"))
@@ -443,6 +445,14 @@ HINTS: dict[str, dict[str, tuple[str, ...]]] = {
         r"tenor": _phrases("a tenor saxophone plays"),
     },
 }
+
+
+for _label, _phrases_of_rules in extra_captions().items():
+    CAPTIONS[_label] = CAPTIONS.get(_label, ()) + tuple(
+        p for p in _phrases_of_rules if p not in CAPTIONS.get(_label, ())
+    )
+for _label, _hints in extra_hints().items():
+    HINTS.setdefault(_label, {}).update(_hints)
 
 
 def hints_for(label: str, path: str) -> list[str]:

@@ -3,21 +3,27 @@
 Nothing is installed. Downloads live in ``<cache>/debs``, unpacked trees in
 ``<cache>/extracted/<package>`` (written under a temporary name, then renamed), so a rebuild
 reuses both. Audio inside zip archives (0 A.D. ``.zip``, UFO:AI ``.pk3``, Warzone ``.wz``) is
-read member by member, named ``archive:member``.
+read member by member, named ``archive:member``; so are the Qt resource files (``.rcc``) of
+GCompris. Files without a suffix (Blob Wars) are recognised by their first bytes.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-AUDIO_SUFFIXES = (".wav", ".ogg", ".flac")
+from querysep.data.corpus.rcc import RccError, read_rcc
+
+AUDIO_SUFFIXES = (".wav", ".ogg", ".oga", ".flac", ".mp3")
 ARCHIVE_SUFFIXES = (".zip", ".pk3", ".wz")
+RESOURCE_SUFFIX = ".rcc"
+AUDIO_MAGIC = (b"RIFF", b"OggS", b"fLaC", b"ID3")
 
 
 class PackageError(RuntimeError):
@@ -60,13 +66,30 @@ def iter_audio(root: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         suffix = path.suffix.lower()
-        if suffix in AUDIO_SUFFIXES:
+        if suffix in AUDIO_SUFFIXES or (not suffix and _looks_like_audio(path)):
             yield relative, path.read_bytes
         elif suffix in ARCHIVE_SUFFIXES and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 for member in sorted(archive.namelist()):
                     if member.lower().endswith(AUDIO_SUFFIXES):
                         yield f"{relative}:{member}", lambda m=member: archive.read(m)
+        elif suffix == RESOURCE_SUFFIX:
+            yield from _resource_audio(path, relative)
+
+
+def _resource_audio(path: Path, relative: str) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    try:
+        members = sorted(read_rcc(path.read_bytes()))
+    except (RccError, struct.error):
+        return
+    for member, data in members:
+        if data is not None and member.lower().endswith(AUDIO_SUFFIXES):
+            yield f"{relative}:{member}", lambda d=data: d
+
+
+def _looks_like_audio(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4).startswith(AUDIO_MAGIC)
 
 
 def _cached_deb(names: tuple[str, ...], debs: Path) -> Path | None:

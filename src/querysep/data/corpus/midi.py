@@ -93,14 +93,50 @@ def drum_pattern(rng: np.random.Generator) -> list[Note]:
     ]
 
 
+def percussion_pattern(rng: np.random.Generator, pitches: tuple[int, ...]) -> list[Note]:
+    """A few bars of one hand percussion instrument (its GM drum keys ``pitches``)."""
+    step_seconds = 60.0 / rng.uniform(80, 150) / 4
+    num_steps = 16 * int(rng.integers(2, 5))
+    density = rng.uniform(0.3, 0.7)
+    accent = rng.random(16) < density  # a one-bar rhythm, repeated with small variations
+    notes = []
+    for index in range(num_steps):
+        if accent[index % 16] != (rng.random() < 0.08):  # flip ~8 % of the steps
+            pitch = int(rng.choice(pitches))
+            notes.append(
+                Note(index * step_seconds, step_seconds, pitch, int(rng.integers(60, 121)))
+            )
+    return notes
+
+
+@dataclass(frozen=True)
+class Part:
+    """Notes played from ``start_seconds`` with one GM ``program`` on ``channel``."""
+
+    start_seconds: float
+    notes: list[Note]
+    program: int
+    channel: int
+
+
+def part_seconds(part: Part) -> float:
+    """Where the part's last note ends, from the part's start."""
+    return max((n.start_seconds + n.duration_seconds for n in part.notes), default=0.0)
+
+
 def midi_bytes(notes: list[Note], program: int, channel: int) -> bytes:
     """A format-0 MIDI file playing ``notes`` with one GM ``program`` on ``channel``."""
-    events = [(0, 0, bytes([0xC0 | channel, program]))]
-    for note in notes:
-        start = round(note.start_seconds * TICKS_PER_SECOND)
-        end = start + max(1, round(note.duration_seconds * TICKS_PER_SECOND))
-        events.append((start, 2, bytes([0x90 | channel, note.pitch, note.velocity])))
-        events.append((end, 1, bytes([0x80 | channel, note.pitch, 0])))  # offs before ons
+    return sequence_bytes([Part(0.0, notes, program, channel)])
+
+
+def sequence_bytes(parts: list[Part]) -> bytes:
+    """A format-0 MIDI file playing ``parts`` one after another (each with its program)."""
+    events = []
+    for part in parts:
+        offset = part.start_seconds
+        program_tick = round(offset * TICKS_PER_SECOND)
+        events.append((program_tick, 0, bytes([0xC0 | part.channel, part.program])))
+        events += _note_events(part.notes, offset, part.channel)
     track, now = bytearray(), 0
     for tick, _, message in sorted(events):
         track += _variable_length(tick - now) + message
@@ -108,6 +144,16 @@ def midi_bytes(notes: list[Note], program: int, channel: int) -> bytes:
     track += _variable_length(0) + b"\xff\x2f\x00"  # end of track
     header = b"MThd" + struct.pack(">IHHH", 6, 0, 1, TICKS_PER_SECOND // 2)
     return header + b"MTrk" + struct.pack(">I", len(track)) + bytes(track)
+
+
+def _note_events(notes: list[Note], offset: float, channel: int) -> list:
+    events = []
+    for note in notes:
+        start = round((offset + note.start_seconds) * TICKS_PER_SECOND)
+        end = start + max(1, round(note.duration_seconds * TICKS_PER_SECOND))
+        events.append((start, 2, bytes([0x90 | channel, note.pitch, note.velocity])))
+        events.append((end, 1, bytes([0x80 | channel, note.pitch, 0])))  # offs before ons
+    return events
 
 
 def _variable_length(value: int) -> bytes:

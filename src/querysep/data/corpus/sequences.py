@@ -44,5 +44,9 @@ def _sequences(members: list[Clip], sample_rate: int, rng, key) -> list[Clip]:
         waveform, used = string_events(waveforms, sample_rate, rng, gap_seconds, target_seconds)
         paths = " + ".join(sorted({members[i].original_path for i in used}))
         recording = f"sequence:{split}:{package}:{label}:{group}:{index}"
-        clips.append(Clip(label, package, paths, recording, to_pcm16(waveform), digest(waveform)))
+        speakers = {members[i].speaker for i in used}
+        clip = Clip(label, package, paths, recording, to_pcm16(waveform), digest(waveform))
+        clip.speaker = speakers.pop() if len(speakers) == 1 else ""
+        clip.rendered = members[0].rendered
+        clips.append(clip)
     return clips

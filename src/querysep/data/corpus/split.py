@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SPLITS = ("train", "validation", "test")
+OOD_SPLIT = "test_ood"  # every clip of the held-out packages, and nothing else
 SNR_DB_RANGE = (-15, 15)
 
 
@@ -53,19 +54,37 @@ class SpecRow:
     label: str  # the source's class (the spec's ``class`` column)
 
 
+def assign_splits(
+    recordings: dict[str, tuple[str, str]], seed: int, ood_packages: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Map recording id -> split; ``recordings``: id -> (package, class).
+
+    Every recording of an ``ood_packages`` package goes to ``test_ood``; the others are split
+    by ``split_recordings``, so no package is on both sides.
+    """
+    held_out = {r for r, (package, _) in recordings.items() if package in ood_packages}
+    kept = {r: label for r, (_, label) in recordings.items() if r not in held_out}
+    return {**split_recordings(kept, seed), **dict.fromkeys(held_out, OOD_SPLIT)}
+
+
 def make_test_spec(
-    clips: list[tuple[str, str, list[str]]], num_rows: int, seed: int
+    clips: list[tuple[str, str, list[str]]],
+    num_rows: int,
+    seed: int,
+    source_labels: set[str] | None = None,
 ) -> list[SpecRow]:
     """Seeded two-source mixtures of different classes from ``(file, class, captions)``.
 
-    Source classes are drawn uniformly (so a large class does not dominate), then a clip of
-    that class, then a noise clip of another class; SNR is an integer in [-15, 15] dB.
+    Source classes are drawn uniformly (so a large class does not dominate) from
+    ``source_labels`` (all classes when ``None``), then a clip of that class, then a noise
+    clip of another class; SNR is an integer in [-15, 15] dB.
     """
     by_label: dict[str, list[tuple[str, list[str]]]] = {}
     for name, label, captions in sorted(clips):
         by_label.setdefault(label, []).append((name, captions))
-    labels = sorted(by_label)
-    if len(labels) < 2:
+    all_labels = sorted(by_label)
+    labels = [x for x in all_labels if source_labels is None or x in source_labels]
+    if len(all_labels) < 2 or not labels:
         raise ValueError("a test spec needs test clips of at least two classes")
     rng = np.random.default_rng([seed, 20240])
     rows, seen = [], set()
@@ -73,7 +92,9 @@ def make_test_spec(
         if len(rows) == num_rows:
             break
         source_label = labels[rng.integers(len(labels))]
-        noise_label = [x for x in labels if x != source_label][rng.integers(len(labels) - 1)]
+        noise_label = [x for x in all_labels if x != source_label][
+            rng.integers(len(all_labels) - 1)
+        ]
         source, captions = by_label[source_label][rng.integers(len(by_label[source_label]))]
         noise, _ = by_label[noise_label][rng.integers(len(by_label[noise_label]))]
         if (source, noise) in seen:
