@@ -161,3 +161,73 @@ def test_a_broken_onnx_file_is_a_clear_error(tmp_path):
         OnnxNetwork(bad)
     with pytest.raises(OnnxError, match="not found"):
         OnnxNetwork(tmp_path / "missing.onnx")
+
+
+class _RunsCode:
+    """Unpickling this calls ``Path.touch`` on a marker: what a crafted checkpoint could do."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        from pathlib import Path
+
+        return (Path.touch, (Path(self.marker),))
+
+
+def test_a_crafted_checkpoint_is_refused_and_its_code_never_runs(folder, tmp_path, capsys):
+    marker = tmp_path / "code-ran"
+    crafted = tmp_path / "crafted.pt"
+    torch.save({"format": "querysep-separator", "payload": _RunsCode(marker)}, crafted)
+    source = str(folder / "street.wav")
+    for command in (
+        ["separate", source, "--query", "a tone", "--checkpoint", str(crafted)],
+        [
+            "evaluate",
+            "--spec",
+            "x.csv",
+            "--audio-dir",
+            ".",
+            "--checkpoint",
+            str(crafted),
+            "--out",
+            str(tmp_path / "ev"),
+        ],
+        ["export-onnx", "--checkpoint", str(crafted), "--out", str(tmp_path / "m.onnx")],
+    ):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "refused" in err and "Traceback" not in err
+    assert not marker.exists()
+
+
+def test_empty_queries_are_clear_errors_and_long_queries_are_shortened(folder, checkpoint, capsys):
+    source = str(folder / "street.wav")
+    for query in ("", "   "):
+        assert main(["separate", source, "--query", query, "--checkpoint", checkpoint]) == 2
+        assert "--query is empty" in capsys.readouterr().err
+    blank_negative = ["--negative-query", " ", "--checkpoint", checkpoint]
+    assert main(["separate", source, "--query", "a tone", *blank_negative]) == 2
+    long_query = "a very long description of a tone " * 20
+    out = str(folder / "long.wav")
+    assert (
+        main(["separate", source, "--query", long_query, "-o", out, "--checkpoint", checkpoint])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "…" in err and long_query not in err
+
+
+def test_the_query_cache_is_a_bounded_lru(text_encoder):
+    original = text_encoder.max_cached_texts
+    text_encoder.max_cached_texts = 3
+    try:
+        first = text_encoder.encode(["q0"]).tokens
+        for index in range(1, 6):
+            text_encoder.encode([f"q{index}"])
+        assert len(text_encoder.memory) == 3 and "q0" not in text_encoder.memory
+        assert torch.equal(text_encoder.encode(["q0"]).tokens, first)  # re-encoded the same
+        text_encoder.encode(["q4"])  # recently used: moves to the end
+        assert list(text_encoder.memory)[-1] == "q4"
+    finally:
+        text_encoder.max_cached_texts = original

@@ -21,3 +21,42 @@ def test_unknown_keys_fail_loudly(tmp_path):
         Config.from_yaml(path)
     with pytest.raises(ValueError, match="key=value"):
         Config().with_overrides(["train.batch_size"])
+
+
+def test_values_are_checked_against_the_field_types(tmp_path):
+    from querysep.config import ConfigError
+
+    path = tmp_path / "c.yaml"
+    path.write_text("train:\n  batch_size: 4\n")
+    config = Config.from_yaml(path, ["train.learning_rate=1e-4", "train.eta_min=0"])
+    assert config.train.learning_rate == 1e-4 and isinstance(config.train.learning_rate, float)
+    assert isinstance(config.train.eta_min, float)  # an int where a float goes
+    assert Config.from_yaml(path, ["train.devices=auto"]).train.devices == "auto"  # int | str
+    bad = {
+        "train.batch_size=eight": "train.batch_size: expected int, got 'eight'",
+        "train.batch_size=4.5": "train.batch_size: expected int",
+        "model.channels=[8, x]": "model.channels: expected a list of int",
+        "data.augment=maybe": "data.augment: expected bool",
+        "text.name=3": "text.name: expected str",
+        "data.filter_threshold=high": "data.filter_threshold: expected float or null",
+        "train=4": "config section train must be a mapping",
+    }
+    for override, message in bad.items():
+        with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+            Config.from_yaml(path, [override])
+    path.write_text("train: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        Config.from_yaml(path)
+
+
+def test_train_command_reports_config_mistakes_with_exit_status_2(tmp_path, capsys):
+    from querysep.cli import main
+
+    path = tmp_path / "c.yaml"
+    path.write_text("train:\n  batch_size: 4\n")
+    assert main(["train", "--config", str(path), "train.batch_size=eight"]) == 2
+    err = capsys.readouterr().err
+    assert "train.batch_size" in err and "Traceback" not in err
+    assert main(["train", "--config", str(path), "train.nope=1"]) == 2
+    assert "unknown config key(s): train.nope" in capsys.readouterr().err
+    assert main(["train", "--config", str(tmp_path / "missing.yaml")]) == 2

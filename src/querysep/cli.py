@@ -8,10 +8,16 @@ from pathlib import Path
 
 
 def _train(args: argparse.Namespace) -> int:
-    from querysep.config import Config
+    from querysep.config import Config, ConfigError
     from querysep.train import train
 
-    config = Config.from_yaml(args.config, args.overrides)
+    try:
+        if not args.config.is_file():
+            raise ConfigError(f"{args.config}: config file not found")
+        config = Config.from_yaml(args.config, args.overrides)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     path = train(config, resume=args.resume)
     print(f"separator written to {path}")
     return 0
@@ -69,6 +75,9 @@ def _separate(args: argparse.Namespace) -> int:
     from querysep.models.separator import Separator
 
     try:
+        for name, text in (("--query", args.query), ("--negative-query", args.negative_query)):
+            if text is not None and not text.strip():
+                raise ValueError(f"{name} is empty: describe the sound, e.g. \"a dog barking\"")
         inputs = find_inputs(args.inputs)
         if not inputs:
             raise FileNotFoundError("no audio files found in the given folder(s)")
@@ -84,8 +93,8 @@ def _separate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     mode = "removing" if args.remove else "extracting"
-    negative = f", suppressing {args.negative_query!r}" if args.negative_query else ""
-    print(f"{mode} {args.query!r}{negative} in {len(inputs)} file(s)", file=sys.stderr)
+    negative = f", suppressing {shorten(args.negative_query)!r}" if args.negative_query else ""
+    print(f"{mode} {shorten(args.query)!r}{negative} in {len(inputs)} file(s)", file=sys.stderr)
     failures = 0
     for (source, _), out in zip(tqdm(inputs, desc="files", disable=len(inputs) < 2), outputs):
         try:
@@ -107,6 +116,12 @@ def _separate(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` for messages: at most ``limit`` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _export_onnx(args: argparse.Namespace) -> int:
     from querysep.export import OnnxError, export_onnx, max_abs_difference
     from querysep.models.checkpoint import CheckpointError
@@ -116,7 +131,10 @@ def _export_onnx(args: argparse.Namespace) -> int:
         separator = Separator.load(args.checkpoint)
         path = export_onnx(separator, args.out)
         error = max_abs_difference(separator, path)
-    except (CheckpointError, OnnxError) as problem:
+    except CheckpointError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except OnnxError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     print(
@@ -132,6 +150,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from querysep.clap import ClapError, load_clap
     from querysep.data.captions import CaptionError
     from querysep.data.clotho_recipe import ClothoError, build_clotho_spec
+    from querysep.models.checkpoint import CheckpointError
 
     if bool(args.spec) != bool(args.audio_dir):
         usage = "--spec needs --audio-dir" if args.spec else "--audio-dir goes with --spec only"
@@ -144,7 +163,11 @@ def _evaluate(args: argparse.Namespace) -> int:
         else:
             from querysep.models.separator import Separator
 
-            separator = Separator.load(args.checkpoint)
+            try:
+                separator = Separator.load(args.checkpoint)
+            except CheckpointError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
             estimator = evaluation.model_estimator(separator)
             method = str(args.checkpoint or "default")
         spec, audio_dir = args.spec, args.audio_dir
@@ -204,6 +227,7 @@ def _corpus_build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from querysep.models.checkpoint import CheckpointError
     from querysep.models.separator import Separator
     from querysep.web.server import serve
 
@@ -213,7 +237,12 @@ def _serve(args: argparse.Namespace) -> int:
     options = {"examples_dir": examples_dir}
     if args.listening_items:
         options.update(listening_items=args.listening_items, database=args.database)
-    serve(Separator.load(args.checkpoint), host=args.host, port=args.port, **options)
+    try:
+        separator = Separator.load(args.checkpoint)
+    except CheckpointError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    serve(separator, host=args.host, port=args.port, **options)
     return 0
 
 

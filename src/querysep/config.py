@@ -1,13 +1,17 @@
 """Configuration: nested dataclasses loaded from YAML, with ``key=value`` overrides.
 
 One dataclass per concern. ``Config.from_yaml(path, overrides=["train.batch_size=8"])``
-reads a file, applies dotted overrides (values parsed as YAML), and validates field names,
-so a typo fails loudly instead of being ignored.
+reads a file, applies dotted overrides (values parsed as YAML), and checks every key and
+value against the dataclass fields and their types, so a typo or a wrong type fails loudly
+(``ConfigError``, naming the key) instead of surfacing later. Ints are accepted where floats
+are expected, and so are strings that read as numbers (YAML reads ``1e-4`` as a string).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,7 +126,10 @@ class Config:
 
     @classmethod
     def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> Config:
-        values = yaml.safe_load(Path(path).read_text()) or {}
+        try:
+            values = yaml.safe_load(Path(path).read_text()) or {}
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: not valid YAML ({error})") from error
         for override in overrides or []:
             apply_override(values, override)
         return cls.from_dict(values)
@@ -137,33 +144,96 @@ class Config:
         return Config.from_dict(values)
 
 
+class ConfigError(ValueError):
+    """An unknown config key or a value of the wrong type; the message names the key."""
+
+
 def apply_override(values: dict[str, Any], override: str) -> None:
     """Set ``section.key=value`` in a nested dict; the value is parsed as YAML."""
     if "=" not in override:
-        raise ValueError(f"override {override!r} is not of the form key=value")
+        raise ConfigError(f"override {override!r} is not of the form key=value")
     key, raw = override.split("=", 1)
     *parents, leaf = key.strip().split(".")
     node = values
     for part in parents:
         node = node.setdefault(part, {})
-    node[leaf] = yaml.safe_load(raw)
+    try:
+        node[leaf] = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"override {override!r}: the value is not valid YAML") from error
 
 
 def _build(cls: type, values: dict[str, Any], prefix: str) -> Any:
+    if not isinstance(values, dict):
+        raise ConfigError(f"config section {prefix.rstrip('.') or '(top)'} must be a mapping")
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - set(known))
     if unknown:
         names = ", ".join(prefix + name for name in unknown)
-        raise ValueError(f"unknown config key(s): {names}")
+        raise ConfigError(f"unknown config key(s): {names}")
+    hints = typing.get_type_hints(cls)
     kwargs = {}
     for name, value in values.items():
-        default = (
-            known[name].default_factory
-            if known[name].default_factory is not dataclasses.MISSING
-            else None
-        )  # noqa: E501
-        if default is not None and dataclasses.is_dataclass(default) and isinstance(value, dict):
-            kwargs[name] = _build(default, value, prefix=f"{prefix}{name}.")
+        kind = hints[name]
+        if dataclasses.is_dataclass(kind):
+            kwargs[name] = _build(kind, value, prefix=f"{prefix}{name}.")
         else:
-            kwargs[name] = value
+            kwargs[name] = _checked(value, kind, prefix + name)
     return cls(**kwargs)
+
+
+def _checked(value: Any, kind: Any, key: str) -> Any:
+    """``value`` as the field type ``kind`` (int -> float, numeric strings -> float)."""
+    converted = _convert(value, kind)
+    if converted is _WRONG:
+        raise ConfigError(f"config key {key}: expected {_describe(kind)}, got {value!r}")
+    return converted
+
+
+_WRONG = object()
+
+
+def _convert(value: Any, kind: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        for option in typing.get_args(kind):
+            converted = _convert(value, option)
+            if converted is not _WRONG:
+                return converted
+        return _WRONG
+    if kind is type(None):
+        return None if value is None else _WRONG
+    if origin in (list, tuple):
+        (item,) = typing.get_args(kind)[:1] or (Any,)
+        if not isinstance(value, list | tuple):
+            return _WRONG
+        items = [_convert(v, item) for v in value]
+        return _WRONG if any(i is _WRONG for i in items) else items
+    if kind is Any:
+        return value
+    if kind is bool:
+        return value if isinstance(value, bool) else _WRONG
+    if kind is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _WRONG
+    if kind is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                return _WRONG
+        return _WRONG
+    if kind is str:
+        return value if isinstance(value, str) else _WRONG
+    return value
+
+
+def _describe(kind: Any) -> str:
+    if typing.get_origin(kind) in (types.UnionType, typing.Union):
+        return " or ".join(_describe(option) for option in typing.get_args(kind))
+    if kind is type(None):
+        return "null"
+    if typing.get_origin(kind) in (list, tuple):
+        return f"a list of {_describe(typing.get_args(kind)[0])}"
+    return getattr(kind, "__name__", str(kind))

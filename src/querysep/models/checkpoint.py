@@ -1,7 +1,9 @@
 """Self-describing separator checkpoints: config, weights, versions, training metadata.
 
 A checkpoint is a ``torch.save`` dict with ``format``, ``format_version``, ``config``,
-``state_dict`` (separation network only) and ``versions``. Loading is all-or-nothing: a
+``state_dict`` (separation network only) and ``versions``, all plain data, so loading uses
+``torch.load(weights_only=True)``: a file that would unpickle anything else (and could run
+code) is refused. Loading is all-or-nothing: a
 missing or mismatched tensor raises :class:`CheckpointError` before any weight is set.
 Lightning checkpoints written by ``querysep train`` carry the same payload under
 ``"querysep"`` and load the same way.
@@ -10,6 +12,7 @@ Lightning checkpoints written by ``querysep train`` carry the same payload under
 from __future__ import annotations
 
 import os
+import pickle
 import platform
 import tempfile
 from pathlib import Path
@@ -72,7 +75,12 @@ def read_payload(path: str | Path) -> dict:
     if not path.is_file():
         raise CheckpointError(f"{path}: checkpoint not found")
     try:
-        raw = torch.load(path, map_location="cpu", weights_only=False)
+        raw = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:  # weights_only refuses anything but plain data
+        raise CheckpointError(
+            f"{path}: refused: the file holds Python objects other than tensors and plain "
+            "data, and unpickling them could run code; querysep checkpoints never do"
+        ) from error
     except Exception as error:
         raise CheckpointError(f"{path}: not a readable checkpoint ({error})") from error
     payload = raw.get("querysep", raw) if isinstance(raw, dict) else None
@@ -103,7 +111,11 @@ def load_checkpoint(
                 f"{path}; pass one with --checkpoint / Separator.load(path)"
             )
     payload = read_payload(path)
-    config = config if config is not None else Config.from_dict(payload["config"])
+    if config is None:
+        try:
+            config = Config.from_dict(payload["config"])
+        except ValueError as error:  # ConfigError: a key or value this querysep rejects
+            raise CheckpointError(f"{path}: its config does not load: {error}") from error
     separator = Separator(config, text_encoder=text_encoder)
     load_network_weights(separator.network, payload["state_dict"], source=str(path))
     separator.eval()

@@ -14,6 +14,7 @@ kept in memory (unpadded), and optionally on disk (``text.cache_dir``).
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -42,8 +43,10 @@ class TextEncoder:
     name: str
     dim: int
 
+    max_cached_texts = 4096  # in-memory LRU bound (a server sees unbounded distinct queries)
+
     def __init__(self, *, cache_dir: str | Path | None = None, cache_namespace: str = "") -> None:
-        self.memory: dict[str, torch.Tensor] = {}  # text -> (tokens, dim) float32
+        self.memory: OrderedDict[str, torch.Tensor] = OrderedDict()  # text -> (tokens, dim)
         self.disk = DiskCache(cache_dir) if cache_dir else None
         self.cache_namespace = cache_namespace  # identifies the weights in disk-cache keys
 
@@ -55,25 +58,34 @@ class TextEncoder:
         """texts (batch,) -> tokens (batch, tokens, dim), mask (batch, tokens), pooled
         (batch, dim). The batch is freshly padded on each call (no autograd history)."""
         texts = [texts] if isinstance(texts, str) else list(texts)
-        missing = [text for text in dict.fromkeys(texts) if not self._recall(text)]
+        found = {text: self._recall(text) for text in dict.fromkeys(texts)}
+        missing = [text for text, tokens in found.items() if tokens is None]
         if missing:
             for text, tokens in zip(missing, self.encode_uncached(missing), strict=True):
-                self.memory[text] = tokens
+                found[text] = tokens
+                self._remember(text, tokens)
                 if self.disk is not None:
                     self.disk.put(self._disk_key(text), tokens)
-        return pad_tokens([self.memory[text] for text in texts])
+        return pad_tokens([found[text] for text in texts])
 
-    def _recall(self, text: str) -> bool:
-        """Whether ``text`` is in memory, loading it from disk when it is only there."""
+    def _remember(self, text: str, tokens: torch.Tensor) -> None:
+        self.memory[text] = tokens
+        self.memory.move_to_end(text)
+        while len(self.memory) > self.max_cached_texts:
+            self.memory.popitem(last=False)  # the least recently used
+
+    def _recall(self, text: str) -> torch.Tensor | None:
+        """The cached tokens of ``text`` (memory, then disk), or ``None``."""
         if text in self.memory:
-            return True
+            self.memory.move_to_end(text)
+            return self.memory[text]
         if self.disk is None:
-            return False
+            return None
         tokens = self.disk.get(self._disk_key(text))
         if tokens is None or tokens.ndim != 2 or tokens.shape[-1] != self.dim:
-            return False
-        self.memory[text] = tokens
-        return True
+            return None
+        self._remember(text, tokens)
+        return tokens
 
     def _disk_key(self, text: str) -> str:
         return f"{self.name}\n{self.cache_namespace}\n{text}"
