@@ -77,7 +77,7 @@ def _separate(args: argparse.Namespace) -> int:
     try:
         for name, text in (("--query", args.query), ("--negative-query", args.negative_query)):
             if text is not None and not text.strip():
-                raise ValueError(f"{name} is empty: describe the sound, e.g. \"a dog barking\"")
+                raise ValueError(f'{name} is empty: describe the sound, e.g. "a dog barking"')
         inputs = find_inputs(args.inputs)
         if not inputs:
             raise FileNotFoundError("no audio files found in the given folder(s)")
