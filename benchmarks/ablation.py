@@ -160,7 +160,7 @@ def training_figures(run_dir: Path) -> dict[str, float]:
 def evaluate(rows: list[Row], steps: int) -> None:
     from querysep.evaluate import evaluate as run_evaluation
     from querysep.evaluate import model_estimator
-    from querysep.models.separator import Separator
+    from querysep.separator import Separator
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     for row in rows:

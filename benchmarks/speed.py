@@ -6,11 +6,13 @@ Prints markdown tables:
    of a query never seen before (so the text cache hides nothing), network, inverse STFT --
    first call and warm (median), both models in the same run, and their ratio;
 3. the default model with the network in PyTorch and in ONNX Runtime;
-4. peak RSS and time for 1-, 5- and 10-minute files through ``separate_file`` (read, separate,
+4. peak RSS and time for long files (by default 10 and 60 minutes of 44.1 kHz stereo
+   16-bit WAV) through ``separate_file`` (streamed: read, resample, separate, resample back,
    write), each in a fresh process so that its peak RSS is its own.
 
     .venv/bin/python benchmarks/speed.py [--threads 2] [--repeats 5] [--checkpoint CKPT]
-                                         [--minutes 1 5 10] [--no-onnx]
+                                         [--minutes 10 60] [--rate 44100] [--channels 2]
+                                         [--no-onnx] [--long-only]
 
 Without ``--checkpoint`` the shipped default model is timed (random weights of the same
 config if none is shipped: the speed is the same).
@@ -31,11 +33,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 import torch
 
-from querysep.audio.io import save_audio
 from querysep.models.checkpoint import DEFAULT_CHECKPOINT
-from querysep.models.separator import Separator
+from querysep.separator import Separator
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 SAMPLE_RATE = 16000
@@ -78,6 +80,19 @@ def time_separation(separator: Separator, repeats: int, tag: str) -> tuple[float
     return times[0], times[1:]
 
 
+def write_long_file(path: Path, minutes: float, rate: int, channels: int) -> Path:
+    """A 16-bit WAV of ``minutes``, written a minute at a time (the parent stays small)."""
+    with sf.SoundFile(str(path), "w", rate, channels, subtype="PCM_16") as handle:
+        for minute in range(int(np.ceil(minutes))):
+            seconds = min(60.0, minutes * 60 - 60 * minute)
+            rng = np.random.default_rng(minute)
+            time_axis = np.arange(int(seconds * rate)) / rate
+            tones = sum(0.1 * np.sin(2 * np.pi * f * time_axis) for f in (220.0, 660.0, 1760.0))
+            block = [tones + 0.05 * rng.standard_normal(time_axis.size) for _ in range(channels)]
+            handle.write(np.stack(block, axis=1).astype(np.float32))
+    return path
+
+
 def long_file_child(path: str, checkpoint: str | None, threads: int) -> None:
     """Run in a fresh process: separate the file ``path``; print JSON time and peak RSS."""
     torch.set_num_threads(threads)
@@ -103,8 +118,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (the goal: 2)")
     parser.add_argument("--repeats", type=int, default=5, help="warm calls per model")
     parser.add_argument("--checkpoint", help="default model checkpoint (default: shipped)")
-    parser.add_argument("--minutes", type=float, nargs="*", default=[1, 5, 10])
+    parser.add_argument("--minutes", type=float, nargs="*", default=[10, 60])
+    parser.add_argument("--rate", type=int, default=44100, help="long files' sample rate")
+    parser.add_argument("--channels", type=int, default=2, help="long files' channels")
     parser.add_argument("--no-onnx", action="store_true")
+    parser.add_argument("--long-only", action="store_true", help="only the long files")
     parser.add_argument("--long-child", metavar="WAV", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.long_child is not None:
@@ -116,6 +134,13 @@ def main() -> None:
         f"{torch.get_num_threads()} threads, load average {os.getloadavg()[0]:.2f}"
     )
 
+    if not args.long_only:
+        short_runs(args)
+    long_runs(args)
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
+
+
+def short_runs(args: argparse.Namespace) -> None:
     results = {}
     print("\n| 10 s of 16 kHz, text encoding included | parameters | first call (s) "
           "| warm median (s) | warm best (s) | warm median / default |"
@@ -145,11 +170,13 @@ def main() -> None:
             f"\n| ONNX Runtime | {first:.3f} | {statistics.median(warm):.3f} |"
         )
 
-    print("\n| file length | time (s) | x real time | s per minute of audio | peak RSS (MiB) |"
-          "\n|---|---:|---:|---:|---:|")  # fmt: skip
+
+def long_runs(args: argparse.Namespace) -> None:
+    print(f"\n| {args.rate} Hz, {args.channels} channels | time (s) | x real time "
+          "| s per minute of audio | peak RSS (MiB) |\n|---|---:|---:|---:|---:|")  # fmt: skip
     for minutes in args.minutes:
         with tempfile.TemporaryDirectory() as folder:  # written here: the child only separates
-            path = save_audio(Path(folder) / "long.wav", test_audio(minutes * 60, 1), SAMPLE_RATE)
+            path = write_long_file(Path(folder) / "long.wav", minutes, args.rate, args.channels)
             command = [sys.executable, __file__, "--long-child", str(path)]
             command += ["--threads", str(args.threads)]
             command += ["--checkpoint", args.checkpoint] if args.checkpoint else []
@@ -159,7 +186,6 @@ def main() -> None:
             f"| {minutes:g} min | {row['time']:.2f} | {minutes * 60 / row['time']:.0f}x | "
             f"{row['time'] / minutes:.2f} | {row['peak_rss_mib']:.0f} |"
         )
-    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

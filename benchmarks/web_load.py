@@ -27,7 +27,7 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from querysep.models.separator import Separator
+from querysep.separator import Separator
 from querysep.web.app import create_app
 from querysep.web.server import running_server
 

@@ -68,7 +68,7 @@ def text_encoder():
 @pytest.fixture
 def tiny_separator(text_encoder):
     """An untrained separator with the tiny test config (seeded, eval mode)."""
-    from querysep.models.separator import Separator
+    from querysep.separator import Separator
 
     torch.manual_seed(0)
     return Separator.from_config(TINY_CONFIG, text_encoder=text_encoder).eval()

@@ -36,8 +36,7 @@ def test_caption_table_encoder_is_the_encoder_it_was_made_from(text_encoder, tmp
 
 
 def test_packed_runs_come_back_as_fp16_that_load_and_separate_alike(tiny_separator, tmp_path):
-    from querysep.models.checkpoint import checkpoint_payload
-    from querysep.models.separator import Separator
+    from querysep.separator import Separator
 
     runs = []
     for name in ("alpha_seed0", "beta_seed0"):
@@ -45,7 +44,7 @@ def test_packed_runs_come_back_as_fp16_that_load_and_separate_alike(tiny_separat
         (run_dir / "checkpoints").mkdir(parents=True)
         (run_dir / "logs" / "version_0").mkdir(parents=True)
         (run_dir / "logs" / "version_0" / "metrics.csv").write_text("epoch,step\n0,19\n")
-        lightning_like = {"global_step": 2000, "querysep": checkpoint_payload(tiny_separator)}
+        lightning_like = {"global_step": 2000, "querysep": tiny_separator.model.payload()}
         torch.save(lightning_like, run_dir / "checkpoints" / "last.ckpt")
         runs.append((None, 0, run_dir))
     out = tmp_path / "out"
@@ -74,8 +73,8 @@ def test_packed_runs_come_back_as_fp16_that_load_and_separate_alike(tiny_separat
     mixture = torch.randn(1, 1, 16000)
     with torch.no_grad():
         text = tiny_separator.encode_text(["a dog barks"])
-        reference = tiny_separator(mixture, text).waveform
-        estimate = loaded(mixture, text).waveform
+        reference = tiny_separator.model(mixture, text).waveform
+        estimate = loaded.model(mixture, text).waveform
     error = (estimate - reference).pow(2).sum() / reference.pow(2).sum()
     assert 10 * torch.log10(1 / error) > 30  # fp16 weights: the same separation within -30 dB
     assert (back / "alpha_seed0/logs/version_0/metrics.csv").read_text().startswith("epoch")

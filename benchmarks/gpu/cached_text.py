@@ -10,6 +10,7 @@ the table; a text outside it is an error, never a silent zero.
 from __future__ import annotations
 
 import sys
+from collections import OrderedDict
 from pathlib import Path
 
 import torch
@@ -24,7 +25,8 @@ class TableTextEncoder(TextEncoder):
     def __init__(self, *, name: str, table: dict[str, torch.Tensor]) -> None:
         super().__init__()
         self.name = name
-        self.memory = {text: tokens.float() for text, tokens in table.items()}
+        self.memory = OrderedDict((text, tokens.float()) for text, tokens in table.items())
+        self.max_cached_texts = len(self.memory)  # a fixed table: nothing is evicted
         self.dim = int(next(iter(self.memory.values())).shape[-1])
 
     def encode_uncached(self, texts: list[str]) -> list[torch.Tensor]:

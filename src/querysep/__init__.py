@@ -15,7 +15,7 @@ __all__ = ["Separator", "__version__", "load_model"]
 def __getattr__(name: str):
     # Lazy: importing the package (e.g. for the CLI's --help) must not import torch.
     if name in {"Separator", "load_model"}:
-        from querysep.models import separator
+        from querysep import separator
 
         return getattr(separator, name)
     raise AttributeError(f"module 'querysep' has no attribute {name!r}")

@@ -72,7 +72,7 @@ def _separate(args: argparse.Namespace) -> int:
 
     from querysep.audio.io import AudioError
     from querysep.models.checkpoint import CheckpointError
-    from querysep.models.separator import Separator
+    from querysep.separator import Separator
 
     try:
         for name, text in (("--query", args.query), ("--negative-query", args.negative_query)):
@@ -125,7 +125,7 @@ def shorten(text: str, limit: int = 60) -> str:
 def _export_onnx(args: argparse.Namespace) -> int:
     from querysep.export import OnnxError, export_onnx, max_abs_difference
     from querysep.models.checkpoint import CheckpointError
-    from querysep.models.separator import Separator
+    from querysep.separator import Separator
 
     try:
         separator = Separator.load(args.checkpoint)
@@ -161,7 +161,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         if args.oracle:
             estimator, method = evaluation.ORACLES[args.oracle], f"oracle-{args.oracle}"
         else:
-            from querysep.models.separator import Separator
+            from querysep.separator import Separator
 
             try:
                 separator = Separator.load(args.checkpoint)
@@ -228,7 +228,7 @@ def _corpus_build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from querysep.models.checkpoint import CheckpointError
-    from querysep.models.separator import Separator
+    from querysep.separator import Separator
     from querysep.web.server import serve
 
     examples_dir = args.examples_dir

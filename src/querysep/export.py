@@ -2,7 +2,7 @@
 
 The exported graph is the network alone: normalised dB features and the query's text
 embeddings in, the mask out. STFT, the text encoder and the overlap-add windows stay in
-the :class:`~querysep.models.separator.Separator`, so an ONNX file runs any input length
+the :class:`~querysep.separator.Separator`, so an ONNX file runs any input length
 (the frame axis is dynamic) and any query (the text encoder output is an input).
 
     separator.use_onnx("default.onnx")   # the same separate() API, network in ONNX Runtime

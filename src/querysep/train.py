@@ -26,20 +26,20 @@ from querysep.data.dataset import MixingConfig, MixtureDataset
 from querysep.data.loader import EpochSampler, ResumableLoader
 from querysep.losses import separation_loss
 from querysep.metrics import batch_sdr, batch_si_sdr
-from querysep.models.checkpoint import atomic_torch_save, checkpoint_payload, read_payload
-from querysep.models.separator import Separator
+from querysep.models.checkpoint import atomic_torch_save, read_payload
+from querysep.models.separation import SeparationModel
 
 VALIDATION_SEED_OFFSET = 1_000_003  # validation mixtures never share indices with training
 
 
 class SeparationModule(L.LightningModule):
-    """The Separator plus its loss, metrics and optimiser."""
+    """The separation model plus its loss, metrics and optimiser."""
 
     def __init__(self, config: dict) -> None:
         super().__init__()
         self.save_hyperparameters({"config": config})
         self.config = Config.from_dict(config)
-        self.separator = Separator(self.config)
+        self.separator = SeparationModel(self.config)
 
     def _step(self, batch: dict):
         text = self.separator.encode_text(list(batch["caption"]))
@@ -95,7 +95,7 @@ class SeparationModule(L.LightningModule):
         metadata.update(
             {k: float(v) for k, v in self.trainer.callback_metrics.items() if "val/" in k}
         )
-        checkpoint["querysep"] = checkpoint_payload(self.separator, metadata=metadata)
+        checkpoint["querysep"] = self.separator.payload(metadata)
 
 
 class MixtureDataModule(L.LightningDataModule):

@@ -27,6 +27,13 @@ def test_room_reverberates_every_source_and_keeps_lengths_and_energy():
     assert not np.array_equal(first[0], other[0])
 
 
+def test_a_big_room_asked_to_be_very_dry_still_simulates():
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # many big rooms with a very short RT60: none raises
+        wet = simulate_room([noise(0.5)], rng, 16000, (0.01, 0.02))
+        assert wet[0].shape == (8000,) and np.all(np.isfinite(wet[0]))
+
+
 def test_level_sets_the_mixture_rms_and_keeps_the_ratio_and_the_peak_rule():
     source, mixture = noise(seed=1), noise(seed=1) + noise(seed=2)
     for seed in range(5):

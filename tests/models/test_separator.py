@@ -5,8 +5,9 @@ import torch
 from querysep.audio.stft import normalize_db, stft
 from querysep.config import Config
 from querysep.metrics import sdr
-from querysep.models.checkpoint import CheckpointError, load_checkpoint
-from querysep.models.separator import MASK_DOMAINS, Separator
+from querysep.models.checkpoint import CheckpointError
+from querysep.models.separation import MASK_DOMAINS, SeparationModel
+from querysep.separator import Separator
 from tests.conftest import TINY_CONFIG, noise_burst, tone
 
 
@@ -48,13 +49,14 @@ def test_remove_is_the_complement(tiny_separator):
 def test_negative_query_multiplies_by_the_complement_mask(tiny_separator):
     chunk = torch.from_numpy(mixture())[None]  # (1, time)
     text, negative = tiny_separator.encode_text(["a tone"]), tiny_separator.encode_text(["hiss"])
-    stats = tiny_separator.db_stats(chunk[0])
+    model = tiny_separator.model
+    stats = model.db_stats(model.spectrogram(chunk[0]).abs())
     with torch.inference_mode():
-        spec = tiny_separator.spectrogram(chunk)
+        spec = model.spectrogram(chunk)
         magnitude = spec.abs()[None]  # (1, 1, freq, frames)
-        mask_a = tiny_separator.predict_mask(magnitude, text, stats)[0]
-        mask_b = tiny_separator.predict_mask(magnitude, negative, stats)[0]
-        expected = tiny_separator.waveform(spec * mask_a[0] * (1 - mask_b[0]), chunk.shape[-1])
+        mask_a = model.predict_mask(magnitude, text, stats)[0]
+        mask_b = model.predict_mask(magnitude, negative, stats)[0]
+        expected = model.waveform(spec * mask_a[0] * (1 - mask_b[0]), chunk.shape[-1])
         out = tiny_separator.separate_window(chunk, text, stats, negative=negative)
     assert torch.allclose(out[0], expected, atol=1e-5)
 
@@ -84,8 +86,8 @@ def test_wrong_checkpoints_fail_loudly_and_never_half_load(tiny_separator, text_
     path = tiny_separator.save(tmp_path / "model.pt")
     wider = Config.from_yaml(TINY_CONFIG, ["model.bridge_channels=24"])
     with pytest.raises(CheckpointError, match="do not fit this architecture"):
-        load_checkpoint(path, text_encoder=text_encoder, config=wider)
-    other = Separator(wider, text_encoder=text_encoder)
+        Separator.load(path, text_encoder=text_encoder, config=wider)
+    other = SeparationModel(wider, text_encoder=text_encoder)
     before = {k: v.clone() for k, v in other.network.state_dict().items()}
     with pytest.raises(CheckpointError):
         from querysep.models.checkpoint import load_network_weights, read_payload
@@ -108,7 +110,7 @@ def test_overfitting_one_example(tiny_separator):
     target = torch.from_numpy(tone(600, 1.0, amplitude=0.3))[None, None]  # (1, 1, time)
     interferer = torch.from_numpy(noise_burst(3, 1.0, amplitude=0.3))[None, None]
     mix = target + interferer
-    separator = tiny_separator.train()
+    separator = tiny_separator.model.train()
     text = separator.encode_text(["a clear tone"])
     target_magnitude = separator.spectrogram(target).abs()
     optimizer = torch.optim.Adam(separator.network.parameters(), lr=3e-3)
@@ -142,14 +144,14 @@ def test_overfitting_one_example(tiny_separator):
 def test_absolute_features_make_windows_agree_without_file_statistics(text_encoder):
     config = Config.from_yaml(TINY_CONFIG, overrides=["model.features=absolute"])
     torch.manual_seed(0)
-    separator = Separator(config, text_encoder=text_encoder).eval()
+    separator = Separator(SeparationModel(config, text_encoder=text_encoder))
     audio = mixture(seconds=6.0)
     whole = separator.separate(audio, 16000, "a tone")
     separator.window_seconds, separator.overlap_seconds = 2.0, 0.5
     separator.context_seconds = 2.0
     windowed = separator.separate(audio, 16000, "a tone")
     assert sdr(whole, windowed) > 30
-    stats = separator.db_stats(torch.zeros(10))
+    stats = separator.model.db_stats(torch.zeros(257, 10))
     assert (float(stats.low), float(stats.high)) == (-100.0, 40.0)
     with pytest.raises(ValueError, match="model.features"):
-        Separator(Config.from_yaml(TINY_CONFIG, overrides=["model.features=minmax"]))
+        SeparationModel(Config.from_yaml(TINY_CONFIG, overrides=["model.features=minmax"]))

@@ -1,16 +1,4 @@
-"""Audio input/output and time-frequency transforms."""
+"""Audio input/output (``io``) and time-frequency transforms (``stft``).
 
-from querysep.audio.io import AudioError, audio_info, load_audio, resample, save_audio
-from querysep.audio.stft import denormalize_db, istft, normalize_db, stft
-
-__all__ = [
-    "AudioError",
-    "audio_info",
-    "denormalize_db",
-    "istft",
-    "load_audio",
-    "normalize_db",
-    "resample",
-    "save_audio",
-    "stft",
-]
+Import from the submodules: the networks need ``stft`` only, never file input/output.
+"""

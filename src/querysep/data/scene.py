@@ -37,7 +37,12 @@ def simulate_room(
     """
     size = [rng.uniform(low, high) for low, high in ROOM_SIZE_RANGE]
     rt60 = rng.uniform(*rt60_seconds_range)
-    absorption, order = pra.inverse_sabine(rt60, size)
+    for _ in range(16):
+        try:
+            absorption, order = pra.inverse_sabine(rt60, size)
+            break
+        except ValueError:  # a big room cannot be that dry (absorption > 1): longer RT60
+            rt60 *= 1.25
     room = pra.ShoeBox(
         size,
         fs=sample_rate,

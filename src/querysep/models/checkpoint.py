@@ -1,5 +1,8 @@
 """Self-describing separator checkpoints: config, weights, versions, training metadata.
 
+Pure serialisation: this module builds and reads payloads; it imports no model, so both the
+networks' side (``models.separation``) and the product (``querysep.separator``) use it.
+
 A checkpoint is a ``torch.save`` dict with ``format``, ``format_version``, ``config``,
 ``state_dict`` (separation network only) and ``versions``, all plain data, so loading uses
 ``torch.load(weights_only=True)``: a file that would unpickle anything else (and could run
@@ -39,22 +42,25 @@ def versions() -> dict[str, str]:
     }
 
 
-def checkpoint_payload(separator, metadata: dict | None = None) -> dict:
+def checkpoint_payload(
+    config: Config, state_dict: dict[str, torch.Tensor], metadata: dict | None = None
+) -> dict:
+    """The checkpoint dict: format, config, the network's weights (on the CPU), versions."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "config": separator.config.to_dict(),
-        "state_dict": {k: v.detach().cpu() for k, v in separator.network.state_dict().items()},
+        "config": config.to_dict(),
+        "state_dict": {k: v.detach().cpu() for k, v in state_dict.items()},
         "versions": versions(),
         "metadata": dict(metadata or {}),
     }
 
 
-def save_checkpoint(path: str | Path, separator, metadata: dict | None = None) -> Path:
-    """Write atomically (temp file in the same folder, then rename)."""
+def save_payload(path: str | Path, payload: dict) -> Path:
+    """Write a payload atomically (temp file in the same folder, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_torch_save(checkpoint_payload(separator, metadata), path)
+    atomic_torch_save(payload, path)
     return path
 
 
@@ -76,7 +82,10 @@ def read_payload(path: str | Path) -> dict:
         raise CheckpointError(f"{path}: checkpoint not found")
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as error:  # weights_only refuses anything but plain data
+    except pickle.UnpicklingError as error:
+        if "unsupported global" not in str(error).lower():  # not a (torch) pickle at all
+            raise CheckpointError(f"{path}: not a readable checkpoint ({error})") from error
+        # weights_only met a global (a class or function) that is not tensor or plain data
         raise CheckpointError(
             f"{path}: refused: the file holds Python objects other than tensors and plain "
             "data, and unpickling them could run code; querysep checkpoints never do"
@@ -94,33 +103,24 @@ def read_payload(path: str | Path) -> dict:
     return payload
 
 
-def load_checkpoint(
-    path: str | Path | None = None, *, text_encoder=None, config: Config | None = None
-):
-    """Build the separator the checkpoint describes and load its weights (strictly).
+def resolve_checkpoint(path: str | Path | None) -> Path:
+    """``path``, or the shipped default model when ``None`` (a clear error if it is absent)."""
+    if path is not None:
+        return Path(path)
+    if not DEFAULT_CHECKPOINT.is_file():
+        raise CheckpointError(
+            "no checkpoint given and no shipped default model found at "
+            f"{DEFAULT_CHECKPOINT}; pass one with --checkpoint / Separator.load(path)"
+        )
+    return DEFAULT_CHECKPOINT
 
-    ``config`` forces an architecture (to check a checkpoint against it): a mismatch raises.
-    """
-    from querysep.models.separator import Separator
 
-    if path is None:
-        path = DEFAULT_CHECKPOINT
-        if not path.is_file():
-            raise CheckpointError(
-                "no checkpoint given and no shipped default model found at "
-                f"{path}; pass one with --checkpoint / Separator.load(path)"
-            )
-    payload = read_payload(path)
-    if config is None:
-        try:
-            config = Config.from_dict(payload["config"])
-        except ValueError as error:  # ConfigError: a key or value this querysep rejects
-            raise CheckpointError(f"{path}: its config does not load: {error}") from error
-    separator = Separator(config, text_encoder=text_encoder)
-    load_network_weights(separator.network, payload["state_dict"], source=str(path))
-    separator.eval()
-    separator.metadata = payload.get("metadata", {})
-    return separator
+def payload_config(payload: dict, source: str) -> Config:
+    """The config a payload was trained with (a ``CheckpointError`` if it does not load)."""
+    try:
+        return Config.from_dict(payload["config"])
+    except (KeyError, ValueError) as error:  # ConfigError: a key or value this querysep rejects
+        raise CheckpointError(f"{source}: its config does not load: {error}") from error
 
 
 def load_network_weights(network: torch.nn.Module, state_dict: dict, source: str) -> None:

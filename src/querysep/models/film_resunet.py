@@ -17,6 +17,7 @@ from torch import nn
 
 from querysep.config import ModelConfig
 from querysep.models.blocks import FiLM, conv3x3, pad_to_multiple
+from querysep.models.facts import receptive_radius
 from querysep.text.embedding import TextEmbedding
 
 
@@ -77,6 +78,7 @@ class FiLMResUNet(nn.Module):
         num_blocks_per_level: int = 1,
     ) -> None:
         super().__init__()
+        self.text_dim = text_dim
         channels = list(channels)
         self.num_levels = len(channels)
         self.input_conv = nn.Conv2d(1, channels[0], 1)
@@ -114,6 +116,14 @@ class FiLMResUNet(nn.Module):
             in_channels=channels[0], out_channels=channels[0], num_blocks=1, text_dim=text_dim
         )
         self.output_conv = nn.Conv2d(channels[0], 1, 1)
+
+    def time_stride(self) -> int:
+        """Input frames per frame of the coarsest level."""
+        return 2**self.num_levels
+
+    def receptive_radius(self) -> int:
+        """Input frames on each side that can reach one output frame (an upper bound)."""
+        return receptive_radius(self, text_dim=self.text_dim) + self.time_stride()
 
     @classmethod
     def from_config(cls, config: ModelConfig, text_dim: int) -> FiLMResUNet:

@@ -25,6 +25,7 @@ from querysep.models.blocks import (
     StemBlock,
     pad_to_multiple,
 )
+from querysep.models.facts import receptive_radius
 from querysep.text.embedding import TextEmbedding
 
 ConditioningFactory = Callable[[int], nn.Module]  # channels -> module with forward(x, text)
@@ -156,6 +157,7 @@ class ResUNetPlusPlus(nn.Module):
         patch_size: int = 2,
     ) -> None:
         super().__init__()
+        self.text_dim = text_dim
         condition = conditioning_factory(
             conditioning,
             text_dim=text_dim,
@@ -198,6 +200,15 @@ class ResUNetPlusPlus(nn.Module):
             rates=aspp_rates,
             condition=condition(channels[0]),
         )
+
+    def time_stride(self) -> int:
+        """Input frames per frame of the coarsest level (patches, then strided levels)."""
+        return self.patch_size * 2**self.num_levels
+
+    def receptive_radius(self) -> int:
+        """Input frames on each side that can reach one output frame (an upper bound: the
+        convolutions' reach, plus one coarsest step for the pooling and interpolation)."""
+        return receptive_radius(self, text_dim=self.text_dim) + self.time_stride()
 
     @classmethod
     def from_config(cls, config: ModelConfig, text_dim: int) -> ResUNetPlusPlus:

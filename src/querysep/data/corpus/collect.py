@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from querysep.audio import AudioError, load_audio
+from querysep.audio.io import AudioError, load_audio
 from querysep.data.corpus.clips import (
     clips_from_recording,
     digest,

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from querysep.inference import crossfade_weights, overlap_add, window_starts
+from querysep.apply import crossfade_weights, overlap_add, window_starts
 
 
 @pytest.mark.parametrize("length", [1, 999, 1000, 1001, 4321, 10_000])

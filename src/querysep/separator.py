@@ -1,0 +1,330 @@
+"""The product ``Separator``: files, sample rates, channels, windows, ONNX, checkpoints.
+
+It wraps a :class:`~querysep.models.separation.SeparationModel` (tensors only) the way demucs
+keeps ``api.py`` and ``apply.py`` beside its networks:
+
+- ``separate(waveform, sample_rate, query)``: arrays in memory, any shape and rate;
+- ``separate_file(path, query, out_path)``: a file streamed in blocks (read, resampled,
+  separated in windows, resampled back and written), so memory stays flat for any length,
+  rate and channel count; the output appears only when complete.
+
+Long signals are processed in ``window_seconds`` windows joined by ``overlap_seconds`` of
+crossfade; each window is processed with the context the network's receptive field needs, on
+the network's time grid, so windows agree with one pass over the whole signal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from querysep.apply import WindowPlan, overlap_add, stream_windows
+from querysep.audio.io import BlockReader, BlockWriter, resample
+from querysep.audio.stft import DbStats, stft
+from querysep.config import AudioConfig, Config
+from querysep.models.checkpoint import read_payload, resolve_checkpoint, save_payload
+from querysep.models.separation import SeparationModel, ratio_mask
+from querysep.text import TextEmbedding, TextEncoder
+
+WINDOW_SECONDS = 60.0  # long enough that the context costs <= 1.3x the network work
+OVERLAP_SECONDS = 1.0
+
+
+class Separator:
+    """Text-queried separation of arrays and files of any length, rate and channel count."""
+
+    def __init__(self, model: SeparationModel) -> None:
+        self.model = model.eval()
+        self.metadata: dict = {}
+        self.window_seconds = WINDOW_SECONDS
+        self.overlap_seconds = OVERLAP_SECONDS
+        # None: the network's own receptive field (see context_samples)
+        self.context_seconds: float | None = None
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, path: str | Path, overrides: list[str] | None = None, **kwargs):
+        """An untrained separator from a YAML config."""
+        return cls(SeparationModel.from_config(path, overrides, **kwargs))
+
+    @classmethod
+    def load(
+        cls,
+        checkpoint: str | Path | None = None,
+        *,
+        text_encoder: TextEncoder | None = None,
+        config: Config | None = None,
+    ) -> Separator:
+        """A trained separator; ``None`` loads the shipped default model.
+
+        ``config`` forces an architecture (to check a checkpoint against it).
+        """
+        path = resolve_checkpoint(checkpoint)
+        payload = read_payload(path)
+        model = SeparationModel.from_payload(
+            payload, text_encoder=text_encoder, config=config, source=str(path)
+        )
+        separator = cls(model)
+        separator.metadata = payload.get("metadata", {})
+        return separator
+
+    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
+        return save_payload(path, self.model.payload(metadata))
+
+    def use_onnx(self, path: str | Path | None, *, num_threads: int | None = None) -> Separator:
+        """Run the network through ONNX Runtime from an exported file (``None``: PyTorch).
+
+        Export with ``querysep export-onnx`` (:func:`querysep.export.export_onnx`) from the
+        same checkpoint: STFT, text encoding and windows stay in PyTorch either way.
+        """
+        from querysep.export import OnnxNetwork
+
+        runner = None if path is None else OnnxNetwork(path, num_threads=num_threads)
+        self.model.inference_network = runner
+        return self
+
+    # -- what it is -----------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        return self.model.config
+
+    @property
+    def network(self) -> torch.nn.Module:
+        return self.model.network
+
+    @property
+    def text_encoder(self) -> TextEncoder:
+        return self.model.text_encoder
+
+    @property
+    def sample_rate(self) -> int:
+        return self.model.sample_rate
+
+    def num_parameters(self) -> int:
+        return self.model.num_parameters()
+
+    def encode_text(self, queries: list[str]) -> TextEmbedding:
+        return self.model.encode_text(queries)
+
+    def to(self, device: str | torch.device) -> Separator:
+        self.model.to(device)
+        return self
+
+    def eval(self) -> Separator:
+        self.model.eval()
+        return self
+
+    @property
+    def context_samples(self) -> int:
+        """Context on each side of a window: the receptive field, on the network's grid."""
+        if self.context_seconds is not None:
+            return int(self.context_seconds * self.sample_rate)
+        grid = self.model.time_stride_samples
+        return math.ceil(self.model.receptive_radius_samples / grid) * grid
+
+    def window_plan(self) -> WindowPlan:
+        return WindowPlan(
+            window=int(self.window_seconds * self.sample_rate),
+            overlap=int(self.overlap_seconds * self.sample_rate),
+            context=self.context_samples,
+            align=self.model.time_stride_samples,
+        )
+
+    # -- arrays ---------------------------------------------------------------------------
+    @torch.inference_mode()
+    def separate(
+        self,
+        waveform: np.ndarray | torch.Tensor,
+        sample_rate: int,
+        query: str | list[str],
+        *,
+        negative_query: str | None = None,
+        remove: bool = False,
+        progress: bool = False,
+    ) -> np.ndarray:
+        """Extract the sound ``query`` describes from ``waveform`` (any length).
+
+        ``waveform``: numpy or torch, ``(time,)`` or ``(channels, time)`` at ``sample_rate``.
+        Returns float32 numpy of the same shape and rate; with a list of queries, one such
+        array per query stacked first (the input's STFT is shared). The mask is predicted
+        from the channels' mean and applied to each channel with its own phase.
+        ``remove`` returns everything but the query (1 − mask); ``negative_query`` B
+        suppresses B from the estimate (mask_A · (1 − mask_B)).
+        """
+        queries = _queries(query)
+        audio = torch.as_tensor(np.asarray(waveform, dtype=np.float32))
+        squeeze = audio.ndim == 1
+        audio = audio[None] if squeeze else audio  # (channels, time)
+        if audio.ndim != 2 or audio.shape[-1] == 0:
+            raise ValueError(
+                f"expected (time,) or (channels, time) audio, got {tuple(audio.shape)}"
+            )
+        model_audio = torch.from_numpy(resample(audio.numpy(), sample_rate, self.sample_rate))
+        was_training = self.model.training
+        self.model.eval()  # inference always uses running statistics, also mid-training
+        try:
+            process = self._window_process(
+                queries, negative_query, remove, self._stats(model_audio.mean(0))
+            )
+            estimates = overlap_add(
+                process,
+                model_audio,
+                window_samples=self.window_plan().window,
+                overlap_samples=self.window_plan().overlap,
+                context_samples=self.context_samples,
+                align_samples=self.model.time_stride_samples,
+                progress=progress,
+            )  # (queries, channels, time)
+        finally:
+            self.model.train(was_training)
+        out = np.stack(
+            [
+                _fit(resample(e.numpy(), self.sample_rate, sample_rate), audio.shape[-1])
+                for e in estimates
+            ]
+        )
+        out = out[:, 0] if squeeze else out
+        return out[0] if isinstance(query, str) else out
+
+    # -- files ----------------------------------------------------------------------------
+    @torch.inference_mode()
+    def separate_file(
+        self,
+        path: str | Path,
+        query: str,
+        out_path: str | Path,
+        *,
+        negative_query: str | None = None,
+        remove: bool = False,
+        progress: bool = False,
+    ) -> Path:
+        """Separate an audio file into ``out_path``, streaming: memory does not grow with the
+        file. The output has the input's rate and channels and appears only when complete.
+        Raises ``AudioError`` for unreadable input."""
+        reader = BlockReader(path, self.sample_rate)
+        stats = None
+        if self.model.needs_statistics():  # v1 features: one extra pass for the file's dB range
+            stats = self._file_stats(reader)
+        process = self._window_process(_queries(query), negative_query, remove, stats)
+        blocks = stream_windows(
+            process,
+            reader.blocks(),
+            reader.length,
+            self.window_plan(),
+            progress=Path(path).name if progress else False,
+        )
+        with BlockWriter(
+            out_path,
+            sample_rate=self.sample_rate,
+            file_rate=reader.file_rate,
+            num_channels=reader.num_channels,
+            num_frames=reader.num_frames,
+        ) as writer:
+            for block in blocks:
+                writer.write(block[0].numpy())  # (channels, n) of the one query
+        return Path(out_path)
+
+    def _file_stats(self, reader: BlockReader) -> DbStats:
+        """The whole file's dB range over exactly the STFT frames of one pass (streamed)."""
+        low, high = math.inf, -math.inf
+        for magnitude in stft_frames(reader.blocks(mono=True), reader.length, self.config.audio):
+            stats = self.model.db_stats(magnitude)
+            low, high = min(low, float(stats.low)), max(high, float(stats.high))
+        return DbStats(low=torch.tensor(low), high=torch.tensor(high))
+
+    def _stats(self, mono: torch.Tensor) -> DbStats:
+        return self.model.db_stats(self.model.spectrogram(mono.to(self.model.device())).abs())
+
+    def _window_process(self, queries, negative_query, remove, stats):
+        text = self.model.encode_text(queries)
+        negative = self.model.encode_text([negative_query]) if negative_query else None
+        device = self.model.device()
+
+        def process(chunk: torch.Tensor) -> torch.Tensor:
+            chunk = chunk.to(device)
+            return self.separate_window(chunk, text, stats, negative=negative, remove=remove).cpu()
+
+        return process
+
+    def separate_window(
+        self,
+        chunk: torch.Tensor,
+        text: TextEmbedding,
+        stats: DbStats | None,
+        *,
+        negative: TextEmbedding | None = None,
+        remove: bool = False,
+    ) -> torch.Tensor:
+        """One window ``(channels, time)`` -> ``(queries, channels, time)``."""
+        model = self.model
+        spec = model.spectrogram(chunk)  # (channels, freq, frames)
+        mono = model.spectrogram(chunk.mean(0)).abs()[None, None]  # (1, 1, freq, frames)
+        num_queries = text.tokens.shape[0]
+        _, magnitude = model.predict_mask(mono.expand(num_queries, -1, -1, -1), text, stats)
+        gain = ratio_mask(magnitude, mono)  # (queries, 1, freq, frames)
+        if negative is not None:
+            _, negative_magnitude = model.predict_mask(mono, negative, stats)
+            gain = gain * (1.0 - ratio_mask(negative_magnitude, mono))
+        if remove:
+            gain = 1.0 - gain
+        return model.waveform(spec[None] * gain, chunk.shape[-1])
+
+
+def stft_frames(blocks, length: int, audio: AudioConfig) -> Iterator[torch.Tensor]:
+    """Magnitudes ``(freq, frames)`` of a mono signal arriving in ``(1, n)`` blocks: together,
+    exactly the frames of one centred STFT over the whole signal (reflect-padded ends)."""
+    n_fft, hop = audio.n_fft, audio.hop_length
+    half = n_fft // 2
+    if length <= half:  # too short to reflect: torch.stft pads with zeros (see stft())
+        signal = torch.from_numpy(np.concatenate([b[0] for b in blocks]))
+        yield stft(signal, n_fft, hop).abs()
+        return
+    window = torch.hann_window(n_fft)
+    carry, seen, started = torch.zeros(0), 0, False
+    for block in blocks:
+        carry = torch.cat([carry, torch.from_numpy(np.ascontiguousarray(block[0]))])
+        seen += block.shape[-1]
+        last = seen >= length
+        if not started:
+            if carry.shape[-1] <= half and not last:
+                continue  # reflecting needs more than ``half`` samples
+            carry = _reflect(carry, (half, 0))  # the start, as torch.stft(center=True)
+            started = True
+        if last:
+            carry = _reflect(carry, (0, half))  # the end
+        # keep n_fft samples back (the end still has to reflect them), unless this is the end
+        usable = carry.shape[-1] if last else carry.shape[-1] - n_fft
+        if usable < n_fft:
+            continue
+        num_frames = (usable - n_fft) // hop + 1
+        used = num_frames * hop
+        segment = carry[: used - hop + n_fft]
+        spec = torch.stft(segment, n_fft, hop, window=window, center=False, return_complex=True)
+        carry = carry[used:]
+        yield spec.abs()  # (freq, num_frames)
+
+
+def _reflect(signal: torch.Tensor, pad: tuple[int, int]) -> torch.Tensor:
+    return torch.nn.functional.pad(signal[None, None], pad, mode="reflect")[0, 0]
+
+
+def _queries(query: str | list[str]) -> list[str]:
+    queries = [query] if isinstance(query, str) else list(query)
+    if not queries or any(not q.strip() for q in queries):
+        raise ValueError("the query must be a non-empty sentence")
+    return queries
+
+
+def _fit(waveform: np.ndarray, length: int) -> np.ndarray:
+    if waveform.shape[-1] >= length:
+        return np.ascontiguousarray(waveform[..., :length])
+    return np.pad(waveform, [(0, 0)] * (waveform.ndim - 1) + [(0, length - waveform.shape[-1])])
+
+
+def load_model(checkpoint: str | Path | None = None, **kwargs) -> Separator:
+    """Shortcut for :meth:`Separator.load`."""
+    return Separator.load(checkpoint, **kwargs)
