@@ -14,16 +14,15 @@ Lightning checkpoints written by ``querysep train`` carry the same payload under
 
 from __future__ import annotations
 
-import os
 import pickle
 import platform
-import tempfile
 from pathlib import Path
 
 import torch
 
 import querysep
 from querysep.config import Config
+from querysep.files import atomic_path
 
 FORMAT = "querysep-separator"
 FORMAT_VERSION = 1
@@ -65,15 +64,8 @@ def save_payload(path: str | Path, payload: dict) -> Path:
 
 
 def atomic_torch_save(payload: dict, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         torch.save(payload, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_payload(path: str | Path) -> dict:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import torch
+
+from querysep.files import atomic_path
 
 
 class DiskCache:
@@ -32,11 +32,5 @@ class DiskCache:
             return None
 
     def put(self, key: str, tokens: torch.Tensor) -> None:
-        handle, tmp_name = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        os.close(handle)
-        try:
-            torch.save(tokens.contiguous(), tmp_name)
-            os.replace(tmp_name, self.path(key))  # atomic: readers never see half a file
-        finally:
-            if os.path.exists(tmp_name):
-                os.remove(tmp_name)
+        with atomic_path(self.path(key)) as tmp:  # readers never see half a file
+            torch.save(tokens.contiguous(), tmp)

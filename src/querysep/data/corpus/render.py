@@ -7,7 +7,6 @@ that already exist, so a rebuild reuses them.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import zlib
@@ -29,6 +28,7 @@ from querysep.data.corpus.midi import (
     sequence_bytes,
 )
 from querysep.data.corpus.sentences import SENTENCES
+from querysep.files import atomic_path
 
 
 class RenderError(RuntimeError):
@@ -233,9 +233,8 @@ def _render_parts(fluidsynth: str, soundfont: Path, parts: list[Part], paths: li
     for part, path in zip(parts, paths, strict=True):
         start = int(part.start_seconds * rate)
         end = int((part.start_seconds + part_seconds(part) + GAP_SECONDS - 0.5) * rate)
-        tmp = path.with_name(f".{path.name}.tmp.wav")
-        sf.write(tmp, audio[start:end], rate, subtype="PCM_16")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            sf.write(tmp, audio[start:end], rate, subtype="PCM_16")
 
 
 def render_speech(out_dir: Path, *, num_utterances: int = 400, seed: int = 0) -> Iterator[Path]:
@@ -257,13 +256,10 @@ def render_speech(out_dir: Path, *, num_utterances: int = 400, seed: int = 0) ->
 
 def _run_to(path: Path, command) -> None:
     """Run ``command(tmp)`` which writes ``tmp``; then rename it to ``path`` (atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.wav")
-    result = subprocess.run(command(tmp), capture_output=True, text=True)
-    if result.returncode != 0 or not tmp.exists():
-        tmp.unlink(missing_ok=True)
-        raise RenderError(f"rendering {path.name} failed: {result.stderr.strip()[-500:]}")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        result = subprocess.run(command(tmp), capture_output=True, text=True)
+        if result.returncode != 0 or tmp.stat().st_size == 0:
+            raise RenderError(f"rendering {path.name} failed: {result.stderr.strip()[-500:]}")
 
 
 def _tool(name: str) -> str:
