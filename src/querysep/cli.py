@@ -92,6 +92,9 @@ def _separate(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError, CheckpointError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    hint = separator.query_hint(args.query)
+    if hint:
+        print(f"warning: {hint}", file=sys.stderr)
     mode = "removing" if args.remove else "extracting"
     negative = f", suppressing {shorten(args.negative_query)!r}" if args.negative_query else ""
     print(f"{mode} {shorten(args.query)!r}{negative} in {len(inputs)} file(s)", file=sys.stderr)
@@ -226,6 +229,42 @@ def _corpus_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _vocabulary(args: argparse.Namespace) -> int:
+    from querysep.models.checkpoint import CheckpointError
+
+    try:
+        separator = _load_separator(args.checkpoint)
+    except CheckpointError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    vocabulary = separator.vocabulary
+    if vocabulary is None:
+        print("this checkpoint does not say what it was trained on (no vocabulary)")
+        return 0
+    if args.query:
+        for match in vocabulary.nearest(args.query, separator.text_encoder, k=args.nearest):
+            print(f"{match.cosine:.2f}  {match.label:20s} {match.caption}")
+        hint = separator.query_hint(args.query)
+        print(f"\nwarning: {hint}" if hint else "\nthe query is close to the training captions")
+        return 0
+    by_class: dict[str, list[str]] = {}
+    for caption, label in zip(vocabulary.captions, vocabulary.caption_classes, strict=True):
+        by_class.setdefault(label, []).append(caption)
+    print(f"{len(vocabulary.classes)} classes, {len(vocabulary.captions)} captions")
+    for label in vocabulary.classes:
+        captions = by_class.get(label, [])
+        shown = captions if args.captions else captions[:3]
+        more = "" if args.captions or len(captions) <= 3 else f"; … {len(captions) - 3} more"
+        print(f"{label}: {'; '.join(shown)}{more}")
+    return 0
+
+
+def _load_separator(checkpoint):
+    from querysep.separator import Separator
+
+    return Separator.load(checkpoint)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from querysep.models.checkpoint import CheckpointError
     from querysep.separator import Separator
@@ -342,6 +381,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--quiet", action="store_true", help="no progress bars")
     build.set_defaults(run=_corpus_build)
+
+    vocabulary = commands.add_parser(
+        "vocabulary", help="the classes and captions the model was trained on"
+    )
+    vocabulary.add_argument("--checkpoint", help="separator checkpoint (default: shipped)")
+    vocabulary.add_argument("--captions", action="store_true", help="every caption per class")
+    vocabulary.add_argument("--query", help="show the training captions nearest to a query")
+    vocabulary.add_argument("--nearest", type=int, default=5, help="how many (with --query)")
+    vocabulary.set_defaults(run=_vocabulary)
 
     serve = commands.add_parser("serve", help="the web demo, JSON API and listening test")
     serve.add_argument("--host", default="127.0.0.1")

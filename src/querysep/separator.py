@@ -29,6 +29,7 @@ from querysep.config import AudioConfig, Config
 from querysep.models.checkpoint import read_payload, resolve_checkpoint, save_payload
 from querysep.models.separation import SeparationModel, ratio_mask
 from querysep.text import TextEmbedding, TextEncoder
+from querysep.vocabulary import Vocabulary
 
 WINDOW_SECONDS = 60.0  # long enough that the context costs <= 1.3x the network work
 OVERLAP_SECONDS = 1.0
@@ -40,6 +41,7 @@ class Separator:
     def __init__(self, model: SeparationModel) -> None:
         self.model = model.eval()
         self.metadata: dict = {}
+        self.vocabulary: Vocabulary | None = None  # what it was trained on, when known
         self.window_seconds = WINDOW_SECONDS
         self.overlap_seconds = OVERLAP_SECONDS
         # None: the network's own receptive field (see context_samples)
@@ -70,10 +72,18 @@ class Separator:
         )
         separator = cls(model)
         separator.metadata = payload.get("metadata", {})
+        separator.vocabulary = Vocabulary.from_payload(payload.get("vocabulary"))
         return separator
 
     def save(self, path: str | Path, metadata: dict | None = None) -> Path:
-        return save_payload(path, self.model.payload(metadata))
+        vocabulary = self.vocabulary.to_payload() if self.vocabulary is not None else None
+        return save_payload(path, self.model.payload(metadata, vocabulary))
+
+    def query_hint(self, query: str) -> str | None:
+        """A warning when ``query`` is far from everything the model was trained on."""
+        if self.vocabulary is None:
+            return None
+        return self.vocabulary.hint(query, self.text_encoder)
 
     def use_onnx(self, path: str | Path | None, *, num_threads: int | None = None) -> Separator:
         """Run the network through ONNX Runtime from an exported file (``None``: PyTorch).

@@ -28,6 +28,7 @@ from querysep.losses import separation_loss
 from querysep.metrics import batch_sdr, batch_si_sdr
 from querysep.models.checkpoint import atomic_torch_save, read_payload
 from querysep.models.separation import SeparationModel
+from querysep.vocabulary import Vocabulary
 
 VALIDATION_SEED_OFFSET = 1_000_003  # validation mixtures never share indices with training
 
@@ -90,12 +91,22 @@ class SeparationModule(L.LightningModule):
             "lr_scheduler": {"scheduler": scheduler, "interval": interval},
         }
 
+    def on_fit_start(self) -> None:
+        """The training vocabulary (classes, captions, embeddings) every checkpoint carries."""
+        clips = self.trainer.datamodule.train_set.clips
+        labelled: dict[str, set[str]] = {}
+        for clip in clips:
+            labelled.setdefault(clip.label or "unlabelled", set()).update(clip.captions)
+        vocabulary = Vocabulary.build(labelled, self.separator.text_encoder)
+        self.vocabulary = vocabulary.to_payload()
+
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         metadata = {"global_step": self.global_step, "epoch": self.current_epoch}
         metadata.update(
             {k: float(v) for k, v in self.trainer.callback_metrics.items() if "val/" in k}
         )
-        checkpoint["querysep"] = self.separator.payload(metadata)
+        vocabulary = getattr(self, "vocabulary", None)
+        checkpoint["querysep"] = self.separator.payload(metadata, vocabulary)
 
 
 class MixtureDataModule(L.LightningDataModule):

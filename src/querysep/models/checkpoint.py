@@ -42,10 +42,14 @@ def versions() -> dict[str, str]:
 
 
 def checkpoint_payload(
-    config: Config, state_dict: dict[str, torch.Tensor], metadata: dict | None = None
+    config: Config,
+    state_dict: dict[str, torch.Tensor],
+    metadata: dict | None = None,
+    vocabulary: dict | None = None,
 ) -> dict:
-    """The checkpoint dict: format, config, the network's weights (on the CPU), versions."""
-    return {
+    """The checkpoint dict: format, config, the network's weights (on the CPU), versions,
+    and the training vocabulary (classes, captions, their embeddings) when known."""
+    payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "config": config.to_dict(),
@@ -53,6 +57,9 @@ def checkpoint_payload(
         "versions": versions(),
         "metadata": dict(metadata or {}),
     }
+    if vocabulary is not None:
+        payload["vocabulary"] = vocabulary
+    return payload
 
 
 def save_payload(path: str | Path, payload: dict) -> Path:

@@ -110,9 +110,9 @@ class SeparationModel(nn.Module):
         load_network_weights(model.network, payload["state_dict"], source=source)
         return model.eval()
 
-    def payload(self, metadata: dict | None = None) -> dict:
-        """The checkpoint payload of this model (config and network weights)."""
-        return checkpoint_payload(self.config, self.network.state_dict(), metadata)
+    def payload(self, metadata: dict | None = None, vocabulary: dict | None = None) -> dict:
+        """The checkpoint payload of this model (config, network weights, vocabulary)."""
+        return checkpoint_payload(self.config, self.network.state_dict(), metadata, vocabulary)
 
     def num_parameters(self) -> int:
         """Parameters of the separation network (the frozen text encoder excluded)."""

@@ -43,6 +43,7 @@ class Result:
     sample_rate: int
     seconds: float
     tracks: dict[str, Track] = field(default_factory=dict)
+    hint: str | None = None
 
     @property
     def num_bytes(self) -> int:
@@ -65,7 +66,14 @@ def make_result(
     }
     seconds = separation.mixture.shape[-1] / separation.sample_rate
     return Result(
-        source_name, query, negative_query, remove, separation.sample_rate, seconds, tracks
+        source_name,
+        query,
+        negative_query,
+        remove,
+        separation.sample_rate,
+        seconds,
+        tracks,
+        separation.hint,
     )
 
 

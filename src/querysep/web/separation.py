@@ -33,6 +33,7 @@ class Separation:
     separated: np.ndarray  # (channels, time)
     residual: np.ndarray  # (channels, time): mixture - separated
     sample_rate: int
+    hint: str | None = None  # the query is far from what the model was trained on
 
 
 class SeparationService:
@@ -55,7 +56,13 @@ class SeparationService:
                 mixture, sample_rate, query, negative_query=negative_query or None, remove=remove
             )
         separated = np.asarray(separated, dtype=np.float32)
-        return Separation(mixture, separated, mixture - separated, sample_rate)
+        hint = self.hint(query)
+        return Separation(mixture, separated, mixture - separated, sample_rate, hint)
+
+    def hint(self, query: str) -> str | None:
+        """The separator's vocabulary warning for ``query`` (None when it has no vocabulary)."""
+        query_hint = getattr(self.separator, "query_hint", None)
+        return query_hint(query) if query_hint is not None else None
 
     def check_text(self, text: str, what: str, *, required: bool) -> str:
         text = text.strip()

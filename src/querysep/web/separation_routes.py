@@ -86,7 +86,29 @@ def add_separation_routes(
             abort(400, str(error))
         wav = encode_wav(separation.separated, separation.sample_rate, subtype="FLOAT")
         headers = {"Content-Disposition": 'attachment; filename="separated.wav"'}
+        if separation.hint:  # the query is far from the training vocabulary
+            headers["X-Querysep-Hint"] = separation.hint.encode("ascii", "replace").decode()
         return Response(wav, mimetype="audio/wav", headers=headers)
+
+    @app.get("/api/vocabulary")
+    def api_vocabulary():
+        """``?query=...``: the vocabulary hint for a query, and the nearest training captions."""
+        try:
+            query = service.check_text(request.args.get("query", ""), "query", required=True)
+        except UploadError as error:
+            abort(400, str(error))
+        vocabulary = getattr(service.separator, "vocabulary", None)
+        if vocabulary is None:
+            return {"query": query, "hint": None, "nearest": []}
+        nearest = vocabulary.nearest(query, service.separator.text_encoder)
+        return {
+            "query": query,
+            "hint": service.hint(query),
+            "nearest": [
+                {"caption": m.caption, "class": m.label, "cosine": round(m.cosine, 3)}
+                for m in nearest
+            ],
+        }
 
     @app.get("/healthz")
     def healthz():

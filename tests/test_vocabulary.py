@@ -1,0 +1,106 @@
+"""The training vocabulary: carried by checkpoints, hints for far queries in CLI and web."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from querysep.cli import main
+from querysep.vocabulary import FAR_COSINE, Vocabulary
+from querysep.web.app import create_app
+from tests.conftest import tone
+
+LABELLED = {
+    "dog": {"a dog barks", "a dog barking loudly outside", "barking of a dog"},
+    "rain": {"rain falls", "heavy rain pouring down"},
+    "bell": {"a bell rings", "church bells chime"},
+}
+
+
+@pytest.fixture
+def vocabulary(text_encoder):
+    return Vocabulary.build(LABELLED, text_encoder)
+
+
+def test_nearest_captions_and_the_far_query_hint(vocabulary, text_encoder):
+    assert vocabulary.classes == ["bell", "dog", "rain"] and len(vocabulary.captions) == 7
+    nearest = vocabulary.nearest("a hound barking", text_encoder)
+    assert [m.label for m in nearest][0] == "dog" and len(nearest) == 3  # one per class
+    assert nearest[0].cosine > FAR_COSINE > nearest[-1].cosine
+    assert vocabulary.hint("a dog is barking", text_encoder) is None
+    hint = vocabulary.hint("a quantum computer calculating", text_encoder)
+    assert hint is not None and '"a dog barks' not in hint and "Nearest sounds it knows" in hint
+
+
+def test_checkpoints_carry_the_vocabulary(tiny_separator, vocabulary, text_encoder, tmp_path):
+    from querysep.separator import Separator
+
+    tiny_separator.vocabulary = vocabulary
+    try:
+        path = tiny_separator.save(tmp_path / "with_vocabulary.pt")
+    finally:
+        tiny_separator.vocabulary = None
+    loaded = Separator.load(path, text_encoder=text_encoder)
+    assert loaded.vocabulary.captions == vocabulary.captions
+    assert np.allclose(loaded.vocabulary.embeddings, vocabulary.embeddings, atol=1e-3)
+    assert loaded.query_hint("a dog barking") is None
+    assert loaded.query_hint("stock market prices") is not None
+    assert Separator.load(tiny_separator.save(tmp_path / "none.pt")).vocabulary is None
+
+
+def test_cli_vocabulary_lists_classes_and_separate_warns(
+    tiny_separator, vocabulary, tmp_path, capsys
+):
+    tiny_separator.vocabulary = vocabulary
+    try:
+        checkpoint = str(tiny_separator.save(tmp_path / "v.pt"))
+    finally:
+        tiny_separator.vocabulary = None
+    assert main(["vocabulary", "--checkpoint", checkpoint]) == 0
+    out = capsys.readouterr().out
+    assert "3 classes, 7 captions" in out and "dog: " in out and "rain: " in out
+    assert main(["vocabulary", "--checkpoint", checkpoint, "--query", "a puppy barking"]) == 0
+    assert capsys.readouterr().out.split()[1] == "dog"
+    source = tmp_path / "in.wav"
+    sf.write(source, tone(440, 1.0), 16000)
+    args = ["separate", str(source), "--checkpoint", checkpoint, "-o", str(tmp_path / "o.wav")]
+    assert main([*args, "--query", "tax law paragraphs"]) == 0
+    assert "warning: this model was not trained on anything close" in capsys.readouterr().err
+    assert main([*args[:-1], str(tmp_path / "o2.wav"), "--query", "a dog barks"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+class VocabularySeparator:
+    sample_rate = 16000
+
+    def __init__(self, vocabulary, text_encoder):
+        self.vocabulary, self.text_encoder = vocabulary, text_encoder
+
+    def separate(self, waveform, sample_rate, query, *, negative_query=None, remove=False):
+        return 0.5 * np.asarray(waveform, dtype=np.float32)
+
+    def query_hint(self, query):
+        return self.vocabulary.hint(query, self.text_encoder)
+
+
+def test_web_page_and_api_show_the_hint(vocabulary, text_encoder):
+    client = create_app(VocabularySeparator(vocabulary, text_encoder)).test_client()
+    buffer = io.BytesIO()
+    sf.write(buffer, tone(330, 1.0), 16000, format="WAV")
+    form = {"query": "a spreadsheet formula", "audio": (io.BytesIO(buffer.getvalue()), "m.wav")}
+    page = client.post("/separate", data=form, follow_redirects=True)
+    assert page.status_code == 200 and b"vocabulary-hint" in page.data
+    form = {"query": "a dog barks", "audio": (io.BytesIO(buffer.getvalue()), "m.wav")}
+    page = client.post("/separate", data=form, follow_redirects=True)
+    assert b"vocabulary-hint" not in page.data
+    api = client.post(
+        "/api/separate",
+        data={"query": "a spreadsheet formula", "audio": (io.BytesIO(buffer.getvalue()), "m.wav")},
+    )
+    assert api.status_code == 200 and "not trained" in api.headers["X-Querysep-Hint"]
+    answer = client.get("/api/vocabulary", query_string={"query": "rain on the roof"}).get_json()
+    assert answer["hint"] is None and answer["nearest"][0]["class"] == "rain"
+    assert client.get("/api/vocabulary", query_string={"query": " "}).status_code == 400
