@@ -60,3 +60,27 @@ def test_train_command_reports_config_mistakes_with_exit_status_2(tmp_path, caps
     assert main(["train", "--config", str(path), "train.nope=1"]) == 2
     assert "unknown config key(s): train.nope" in capsys.readouterr().err
     assert main(["train", "--config", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_a_config_changes_a_base_file_key_by_key(tmp_path):
+    from querysep.config import ConfigError
+
+    (tmp_path / "base.yaml").write_text(
+        "train:\n  batch_size: 4\n  seed: 3\nmodel:\n  num_heads: 2\n"
+    )
+    (tmp_path / "child.yaml").write_text("base: base.yaml\ntrain:\n  batch_size: 8\n")
+    config = Config.from_yaml(tmp_path / "child.yaml", ["model.num_heads=1"])
+    assert (config.train.batch_size, config.train.seed, config.model.num_heads) == (8, 3, 1)
+    (tmp_path / "loop.yaml").write_text("base: loop.yaml\n")
+    with pytest.raises(ConfigError, match="include each other"):
+        Config.from_yaml(tmp_path / "loop.yaml")
+    (tmp_path / "orphan.yaml").write_text("base: missing.yaml\n")
+    with pytest.raises(ConfigError, match="missing.yaml"):
+        Config.from_yaml(tmp_path / "orphan.yaml")
+
+
+def test_every_shipped_config_loads():
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml")):
+        assert Config.from_yaml(path).audio.sample_rate == 16000, path

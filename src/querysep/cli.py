@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from querysep.audio.io import AUDIO_SUFFIXES
+
 
 def _train(args: argparse.Namespace) -> int:
     from querysep.config import Config, ConfigError
@@ -24,7 +26,6 @@ def _train(args: argparse.Namespace) -> int:
 
 
 SHIPPED_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif"}
 OUTPUT_TAGS = ("separated", "removed")  # file-name tags of our outputs: skipped in folders
 
 

@@ -126,10 +126,8 @@ class Config:
 
     @classmethod
     def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> Config:
-        try:
-            values = yaml.safe_load(Path(path).read_text()) or {}
-        except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: not valid YAML ({error})") from error
+        """Read ``path`` (which may name a ``base:`` file it changes), then ``overrides``."""
+        values = read_yaml(Path(path))
         for override in overrides or []:
             apply_override(values, override)
         return cls.from_dict(values)
@@ -146,6 +144,33 @@ class Config:
 
 class ConfigError(ValueError):
     """An unknown config key or a value of the wrong type; the message names the key."""
+
+
+def read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A config file's values; ``base: other.yaml`` (relative to the file) is read first and
+    the file's own values replace the base's, key by key."""
+    if path.resolve() in seen:
+        raise ConfigError(f"{path}: 'base' files include each other")
+    try:
+        values = yaml.safe_load(path.read_text()) or {}
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML ({error})") from error
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: a config is a mapping of sections")
+    base = values.pop("base", None)
+    if base is None:
+        return values
+    return _merged(read_yaml(path.parent / base, (*seen, path.resolve())), values)
+
+
+def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        both_sections = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if both_sections else value
+    return out
 
 
 def apply_override(values: dict[str, Any], override: str) -> None:

@@ -4,8 +4,10 @@ The spec CSV has ``source,noise,snr,caption`` (extra columns such as ``class`` a
 audio is read at 16 kHz mono. Each row: the noise is scaled to ``snr`` and added to the
 source (peak rule 0.9/max, see :func:`querysep.data.mixing.mix_at_snr`), the estimator
 separates the mixture by the caption, and SDR, SDRi, SI-SDR, SI-SDRi are computed with
-:mod:`querysep.metrics`. Oracles (identity, ideal ratio and binary masks with the model's
-STFT and the mixture phase) run on the same rows. With a CLAP model
+:mod:`querysep.metrics`. Oracles run on the same rows: identity (the mixture as the
+estimate), and the ideal ratio and binary masks computed from the true source and noise with
+the default STFT (n_fft 512, hop 256: the default model's) and applied with the mixture's
+phase, the ceiling of that model's method. With a CLAP model
 (:mod:`querysep.clap`), each row also gets CLAPScore (caption ↔ estimate) and CLAPScore-A
 (estimate ↔ reference).
 """

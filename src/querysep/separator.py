@@ -26,6 +26,7 @@ from querysep.apply import WindowPlan, overlap_add, stream_windows
 from querysep.audio.io import BlockReader, BlockWriter, resample
 from querysep.audio.stft import DbStats, stft
 from querysep.config import AudioConfig, Config
+from querysep.data.mixing import fit_length
 from querysep.models.checkpoint import read_payload, resolve_checkpoint, save_payload
 from querysep.models.separation import SeparationModel, ratio_mask
 from querysep.text import TextEmbedding, TextEncoder
@@ -193,7 +194,7 @@ class Separator:
             self.model.train(was_training)
         out = np.stack(
             [
-                _fit(resample(e.numpy(), self.sample_rate, sample_rate), audio.shape[-1])
+                fit_length(resample(e.numpy(), self.sample_rate, sample_rate), audio.shape[-1])
                 for e in estimates
             ]
         )
@@ -327,12 +328,6 @@ def _queries(query: str | list[str]) -> list[str]:
     if not queries or any(not q.strip() for q in queries):
         raise ValueError("the query must be a non-empty sentence")
     return queries
-
-
-def _fit(waveform: np.ndarray, length: int) -> np.ndarray:
-    if waveform.shape[-1] >= length:
-        return np.ascontiguousarray(waveform[..., :length])
-    return np.pad(waveform, [(0, 0)] * (waveform.ndim - 1) + [(0, length - waveform.shape[-1])])
 
 
 def load_model(checkpoint: str | Path | None = None, **kwargs) -> Separator:

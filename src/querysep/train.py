@@ -2,9 +2,10 @@
 
 ``train(config, resume=...)`` is what ``querysep train`` runs. The run folder
 (``train.out_dir``) gets ``checkpoints/last.ckpt`` (every ``checkpoint_every_steps``),
-``checkpoints/best.ckpt`` (highest validation SDRi), CSV (and TensorBoard) logs, the
-resolved ``config.yaml``, and at the end ``separator.pt``: the slim, self-describing
-checkpoint of the best model that ``querysep separate --checkpoint`` takes.
+``checkpoints/best.ckpt`` (highest validation SDRi), CSV logs (and TensorBoard logs when
+the optional ``tensorboard`` package is installed), the resolved ``config.yaml``, and at the
+end ``separator.pt``: the slim, self-describing checkpoint of the best model that
+``querysep separate --checkpoint`` takes.
 """
 
 from __future__ import annotations

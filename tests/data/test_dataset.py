@@ -39,7 +39,9 @@ def test_items_have_segment_shape_and_interferer_is_another_clip(clotho_folder):
 
 
 def test_filter_threshold_is_respected_and_logged(clotho_folder):
-    dataset = make_dataset(clotho_folder, filter_threshold=0.6, filter_max_tries=20)
+    dataset = make_dataset(
+        clotho_folder, filter_threshold=0.6, filter_max_tries=20, filter_snr_db=None
+    )
     items = [dataset[i] for i in range(20)]
     for item in items:
         assert item["filter_accepted"] == (item["cosine"] <= 0.6)

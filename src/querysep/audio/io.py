@@ -18,6 +18,9 @@ import soxr
 
 from querysep.files import atomic_path
 
+# what users may give: separate's folders, the web app's examples
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif")
+
 
 class AudioError(ValueError):
     """An input that cannot be used as audio: unreadable, empty, or not finite."""

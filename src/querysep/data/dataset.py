@@ -64,7 +64,7 @@ class MixingConfig:
     loudness_lufs: float = -23.0
     filter_threshold: float | None = 0.75
     filter_max_tries: int = 10
-    filter_snr_db: float | None = None  # judge pairs at this SNR (None: the drawn one)
+    filter_snr_db: float | None = 0.0  # judge pairs at this SNR (None: the drawn one)
     caption_choice: str = "random"  # random | first
     balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
     n_fft: int = 512

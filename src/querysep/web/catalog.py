@@ -9,7 +9,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+from querysep.audio.io import AUDIO_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from querysep.audio.stft import stft
 
 N_FFT = 512
 HOP_LENGTH = 256
@@ -20,10 +23,8 @@ def spectrogram_db(waveform: np.ndarray) -> np.ndarray:
     """Log-magnitude (dB) of ``(time,)`` or ``(channels, time)`` audio -> ``(freq, frames)``."""
     mono = np.asarray(waveform, dtype=np.float32)
     mono = mono.mean(axis=0) if mono.ndim == 2 else mono
-    mono = np.pad(mono, (0, max(0, N_FFT - mono.size)))
-    frames = np.lib.stride_tricks.sliding_window_view(mono, N_FFT)[::HOP_LENGTH]  # (frames, n_fft)
-    magnitude = np.abs(np.fft.rfft(frames * np.hanning(N_FFT), axis=-1)).T  # (freq, frames)
-    return 20.0 * np.log10(magnitude + 1e-8)
+    magnitude = stft(torch.from_numpy(np.ascontiguousarray(mono)), N_FFT, HOP_LENGTH).abs()
+    return 20.0 * np.log10(magnitude.numpy() + 1e-8)  # (freq, frames)
 
 
 def spectrogram_png(
