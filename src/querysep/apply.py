@@ -132,12 +132,14 @@ def stream_windows(
     plan: WindowPlan,
     *,
     progress: bool | str = False,
+    sample_rate: int | None = None,
 ) -> Iterator[torch.Tensor]:
     """:func:`overlap_add` over a signal that arrives in blocks, yielding finished output.
 
     ``blocks``: ``(channels, n)`` arrays that together hold ``length`` samples, in order.
     Yields ``(*extra, channels, n)`` output blocks, in order, ``length`` samples in all.
-    Only the samples that some window still needs are kept.
+    Only the samples that some window still needs are kept. ``progress`` (True, or the bar's
+    name) shows a bar, in seconds of signal when ``sample_rate`` is given.
     """
     windows = plan.windows(length)
     source = iter(blocks)
@@ -145,7 +147,14 @@ def stream_windows(
     pending, pending_start = None, 0  # output summed but not final: [pending_start, ...)
     total = torch.zeros(0)  # the summed window weights of the pending output
     description = progress if isinstance(progress, str) else "windows"
-    bar = tqdm(total=length, desc=description, unit=" samples", disable=not progress, leave=False)
+    bar = tqdm(
+        total=length,
+        desc=description,
+        unit=" s" if sample_rate else " samples",
+        unit_scale=1 / sample_rate if sample_rate else False,
+        disable=not progress,
+        leave=False,
+    )
     for index, window in enumerate(windows):
         while buffer is None or buffer_start + buffer.shape[-1] < window.context_end:
             block = torch.from_numpy(np.ascontiguousarray(next(source), dtype=np.float32))

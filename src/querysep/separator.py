@@ -228,6 +228,7 @@ class Separator:
             reader.length,
             self.window_plan(),
             progress=Path(path).name if progress else False,
+            sample_rate=self.sample_rate,
         )
         with BlockWriter(
             out_path,

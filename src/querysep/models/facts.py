@@ -20,6 +20,21 @@ PROBE_FREQS = 64
 PROBE_FRAMES = 1024
 
 
+class NetworkFacts:
+    """What windowed inference asks a separation network (mixed into the networks)."""
+
+    text_dim: int
+
+    def time_stride(self) -> int:
+        """Input frames per frame of the coarsest level."""
+        raise NotImplementedError
+
+    def receptive_radius(self) -> int:
+        """Input frames on each side that can reach one output frame (an upper bound: the
+        convolutions' reach, plus one coarsest step for the pooling and interpolation)."""
+        return receptive_radius(self, text_dim=self.text_dim) + self.time_stride()
+
+
 def receptive_radius(network: nn.Module, *, text_dim: int) -> int:
     """Frames on each side of a frame that can reach its output (an upper bound)."""
     branch_of = {  # conv -> the ASPP it is a parallel branch of

@@ -17,7 +17,7 @@ from torch import nn
 
 from querysep.config import ModelConfig
 from querysep.models.blocks import FiLM, conv3x3, pad_to_multiple
-from querysep.models.facts import receptive_radius
+from querysep.models.facts import NetworkFacts
 from querysep.text.embedding import TextEmbedding
 
 
@@ -64,7 +64,7 @@ class FiLMStage(nn.Module):
         return x
 
 
-class FiLMResUNet(nn.Module):
+class FiLMResUNet(nn.Module, NetworkFacts):
     """``channels`` = widths of the N encoder levels (each followed by 2x2 average pooling);
     a bottleneck of ``bridge_channels``; N decoder levels mirror the encoder. The input is
     padded to a multiple of 2**N and cropped back."""
@@ -120,10 +120,6 @@ class FiLMResUNet(nn.Module):
     def time_stride(self) -> int:
         """Input frames per frame of the coarsest level."""
         return 2**self.num_levels
-
-    def receptive_radius(self) -> int:
-        """Input frames on each side that can reach one output frame (an upper bound)."""
-        return receptive_radius(self, text_dim=self.text_dim) + self.time_stride()
 
     @classmethod
     def from_config(cls, config: ModelConfig, text_dim: int) -> FiLMResUNet:

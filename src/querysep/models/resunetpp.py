@@ -25,7 +25,7 @@ from querysep.models.blocks import (
     StemBlock,
     pad_to_multiple,
 )
-from querysep.models.facts import receptive_radius
+from querysep.models.facts import NetworkFacts
 from querysep.text.embedding import TextEmbedding
 
 ConditioningFactory = Callable[[int], nn.Module]  # channels -> module with forward(x, text)
@@ -131,7 +131,7 @@ class MaskHead(nn.Module):
         return self.out(self.aspp(self.condition(x, text)))
 
 
-class ResUNetPlusPlus(nn.Module):
+class ResUNetPlusPlus(nn.Module, NetworkFacts):
     """Text-queried mask estimator. ``channels`` = [stem, level 1, ..., level N] (N strided
     encoder stages, 3 in the thesis).
 
@@ -204,11 +204,6 @@ class ResUNetPlusPlus(nn.Module):
     def time_stride(self) -> int:
         """Input frames per frame of the coarsest level (patches, then strided levels)."""
         return self.patch_size * 2**self.num_levels
-
-    def receptive_radius(self) -> int:
-        """Input frames on each side that can reach one output frame (an upper bound: the
-        convolutions' reach, plus one coarsest step for the pooling and interpolation)."""
-        return receptive_radius(self, text_dim=self.text_dim) + self.time_stride()
 
     @classmethod
     def from_config(cls, config: ModelConfig, text_dim: int) -> ResUNetPlusPlus:
