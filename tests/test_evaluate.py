@@ -170,3 +170,16 @@ def test_cli_errors_are_clear(spec, tmp_path, capsys):
     missing = tmp_path / "missing.csv"
     assert _run_evaluate((missing, spec[1]), out, "--oracle", "irm") == 1
     assert "spec file not found" in capsys.readouterr().err
+
+
+def test_a_quiet_noise_floor_changes_the_oracles_little(spec, tmp_path):
+    clean = evaluation.evaluate(*spec, evaluation.ideal_ratio_mask, tmp_path / "a", method="irm")
+    noisy = evaluation.evaluate(
+        *spec, evaluation.ideal_ratio_mask, tmp_path / "b", method="irm", noise_floor_dbfs=-60.0
+    )
+    assert noisy["noise_floor_dbfs"] == -60.0
+    assert abs(noisy["sdri"] - clean["sdri"]) < 0.3
+    identity = evaluation.evaluate(
+        *spec, evaluation.identity_oracle, tmp_path / "c", method="id", noise_floor_dbfs=-20.0
+    )
+    assert identity["sdri"] == 0.0  # the noisy mixture is still the mixture

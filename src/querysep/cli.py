@@ -194,6 +194,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             method=method,
             save_estimates=args.save_audio,
             clap=clap,
+            noise_floor_dbfs=args.noise_floor_dbfs,
         )
     except (ClapError, ClothoError, CaptionError, evaluation.SpecError, AudioError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -338,6 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
     method.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
     method.add_argument("--oracle", choices=["identity", "irm", "ibm"])
     evaluate.add_argument("--out", required=True, type=Path)
+    evaluate.add_argument(
+        "--noise-floor-dbfs",
+        type=float,
+        metavar="DBFS",
+        help="add white noise of this RMS level to every mixture (a robustness check; "
+        "off: the DCASE protocol exactly)",
+    )
     evaluate.add_argument("--save-audio", action="store_true", help="keep OUT/estimates/<row>.wav")
     evaluate.add_argument(
         "--clap", type=Path, metavar="PATH", help="local CLAP folder: adds CLAPScore, CLAPScore-A"
