@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from querysep.data.corpus.captions import CAPTIONS as EXISTING
 from querysep.data.corpus.rules import desktop
+from tests.data.rules.checks import check_captions, check_tables, check_voices, label_of
 
 _RCC = "usr/share/gcompris-qt/rcc/"
 _LMMS = "usr/share/lmms/samples/"
@@ -100,37 +100,18 @@ CASES = [
 ]
 
 
-def label_of(rules, path):
-    for rule in rules:
-        if re.search(rule.pattern, path.lower()):
-            return rule.label
-    return None
-
-
 def rule_of(rules, path):
     return next((r for r in rules if re.search(r.pattern, path.lower())), None)
 
 
 @pytest.mark.parametrize(("package", "path", "expected"), CASES)
 def test_paths_get_the_expected_label(package, path, expected):
-    assert label_of(desktop.RULES[package], path) == expected
+    assert label_of(package, path) == expected
 
 
-def test_every_package_has_cases_rules_and_a_left_out_file():
-    assert set(desktop.RULES) == set(desktop.PACKAGES)
-    for package in desktop.PACKAGES:
-        cases = [expected for p, _, expected in CASES if p == package]
-        assert len(cases) >= 3, package
-        assert None in cases, package
-        assert desktop.RULES[package], package
-
-
-def test_new_labels_have_enough_captions():
-    labels = {r.label for rules in desktop.RULES.values() for r in rules if r.label}
-    for label in labels - set(EXISTING):
-        assert len(set(desktop.CAPTIONS.get(label, ()))) >= 7, label
-    for label, phrases in desktop.CAPTIONS.items():
-        assert all(phrases), label
+def test_tables_and_captions():
+    check_tables(desktop, CASES)
+    check_captions(desktop)
 
 
 def test_voices_name_their_speaker():
@@ -138,7 +119,4 @@ def test_voices_name_their_speaker():
     fr = rule_of(klettres, "usr/share/klettres/fr/alpha/a.ogg")
     speaker = re.search(fr.speaker, "usr/share/klettres/pt_br/syllab/ba.ogg")
     assert speaker.group("speaker") == "pt_br"
-    for rules in desktop.RULES.values():
-        for rule in rules:
-            if rule.label in {"speech", "breathing", "crowd"}:
-                assert rule.speaker, rule
+    check_voices(desktop, {"speech", "breathing", "crowd"})

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from querysep.data.corpus.captions import CAPTIONS as BASE_CAPTIONS
 from querysep.data.corpus.rules import games_a
+from tests.data.rules.checks import check_captions, check_tables, check_voices, label_of
 
 STK = "usr/share/games/supertuxkart/data/"
 RE = "usr/share/games/redeclipse/data/sounds/"
@@ -86,39 +84,12 @@ CASES = [
 ]
 
 
-def label_of(rules, path):
-    for rule in rules:
-        if re.search(rule.pattern, path.lower()):
-            return rule.label
-    return None
-
-
 @pytest.mark.parametrize(("package", "path", "label"), CASES)
 def test_rules_label_paths(package, path, label):
-    assert label_of(games_a.RULES[package], path) == label
+    assert label_of(package, path) == label
 
 
-def test_every_package_has_rules_and_three_cases():
-    assert set(games_a.PACKAGES) == set(games_a.RULES)
-    for package in games_a.PACKAGES:
-        assert games_a.RULES[package]
-        cases = [case for case in CASES if case[0] == package]
-        assert len(cases) >= 3 and any(label is None for _, _, label in cases)
-
-
-def test_new_labels_have_captions():
-    labels = {rule.label for rules in games_a.RULES.values() for rule in rules if rule.label}
-    for label in labels - set(BASE_CAPTIONS):
-        assert len(set(games_a.CAPTIONS[label])) >= 7, label
-    for label, hints in games_a.HINTS.items():
-        assert label in labels
-        for pattern in hints:
-            re.compile(pattern)
-
-
-def test_voice_rules_name_their_speaker():
-    for rules in games_a.RULES.values():
-        for rule in rules:
-            re.compile(rule.pattern)
-            if rule.label in VOICES:
-                assert rule.speaker, rule.pattern
+def test_tables_captions_and_voices():
+    check_tables(games_a, CASES)
+    check_captions(games_a)
+    check_voices(games_a, VOICES)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from querysep.data.corpus.captions import CAPTIONS as BASE_CAPTIONS
 from querysep.data.corpus.rules import games_b
+from tests.data.rules.checks import check_captions, check_tables, check_voices, label_of
 
 MG = "usr/share/games/megaglest/"
 MGC = MG + "techs/megapack/commondata/sounds/"
@@ -89,42 +89,15 @@ CASES = [
 ]
 
 
-def label_of(rules, path):
-    for rule in rules:
-        if re.search(rule.pattern, path.lower()):
-            return rule.label
-    return None
-
-
 @pytest.mark.parametrize(("package", "path", "label"), CASES)
 def test_rules_label_paths(package, path, label):
-    assert label_of(games_b.RULES[package], path) == label
+    assert label_of(package, path) == label
 
 
-def test_every_package_has_rules_and_three_cases():
-    assert set(games_b.PACKAGES) == set(games_b.RULES)
-    for package in games_b.PACKAGES:
-        assert games_b.RULES[package]
-        cases = [case for case in CASES if case[0] == package]
-        assert len(cases) >= 3 and any(label is None for _, _, label in cases)
-
-
-def test_new_labels_have_captions():
-    labels = {rule.label for rules in games_b.RULES.values() for rule in rules if rule.label}
-    for label in labels - set(BASE_CAPTIONS):
-        assert len(set(games_b.CAPTIONS[label])) >= 7, label
-    for label, hints in games_b.HINTS.items():
-        assert label in labels
-        for pattern in hints:
-            re.compile(pattern)
-
-
-def test_voice_rules_name_their_speaker():
-    for rules in games_b.RULES.values():
-        for rule in rules:
-            re.compile(rule.pattern)
-            if rule.label in VOICES:
-                assert rule.speaker, rule.pattern
+def test_tables_captions_and_voices():
+    check_tables(games_b, CASES)
+    check_captions(games_b)
+    check_voices(games_b, VOICES)
 
 
 def test_speakers_of_merged_voices():
