@@ -72,3 +72,15 @@ def tiny_separator(text_encoder):
 
     torch.manual_seed(0)
     return Separator.from_config(TINY_CONFIG, text_encoder=text_encoder).eval()
+
+
+EXAMPLE_OVERRIDES = ["model.example_tokens=4", "model.example_dim=32"]
+
+
+@pytest.fixture
+def example_separator(text_encoder):
+    """An untrained tiny separator with an example encoder (query by example and spans)."""
+    from querysep.separator import Separator
+
+    torch.manual_seed(0)
+    return Separator.from_config(TINY_CONFIG, EXAMPLE_OVERRIDES, text_encoder=text_encoder).eval()

@@ -11,6 +11,7 @@ from querysep.audio.io import AUDIO_SUFFIXES
 
 def _train(args: argparse.Namespace) -> int:
     from querysep.config import Config, ConfigError
+    from querysep.models.checkpoint import CheckpointError
     from querysep.train import train
 
     try:
@@ -20,7 +21,11 @@ def _train(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    path = train(config, resume=args.resume)
+    try:
+        path = train(config, resume=args.resume)
+    except CheckpointError as error:  # e.g. train.init_from that does not fit the config
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"separator written to {path}")
     return 0
 
@@ -72,6 +77,7 @@ def _separate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from querysep.audio.io import AudioError
+    from querysep.examples import ExampleError, example_clip, parse_span
     from querysep.models.checkpoint import CheckpointError
     from querysep.separator import Separator
 
@@ -79,26 +85,40 @@ def _separate(args: argparse.Namespace) -> int:
         for name, text in (("--query", args.query), ("--negative-query", args.negative_query)):
             if text is not None and not text.strip():
                 raise ValueError(f'{name} is empty: describe the sound, e.g. "a dog barking"')
+        spans = [parse_span(text) for text in args.example_span or []]
+        if args.query is None and args.example is None and not spans:
+            raise ValueError(
+                'say what to extract: --query "a dog barking", --example FILE, '
+                "or --example-span START:END (seconds of the input)"
+            )
         inputs = find_inputs(args.inputs)
         if not inputs:
             raise FileNotFoundError("no audio files found in the given folder(s)")
+        if spans and len(inputs) > 1:
+            raise ValueError("--example-span marks times of one input file; give one input")
         outputs = output_paths(inputs, args.output, "removed" if args.remove else "separated")
         separator = Separator.load(args.checkpoint)
         try:
             separator.to(args.device)
         except (AssertionError, RuntimeError) as error:  # e.g. CUDA not compiled in
             raise ValueError(f"device {args.device!r} is not usable here ({error})") from error
+        if (args.example is not None or spans) and not separator.model.takes_examples:
+            raise ExampleError(
+                "this model takes text queries only (it has no example encoder): "
+                "use --checkpoint with a model trained with examples"
+            )
+        example = None
+        if args.example is not None:  # read and checked once for all inputs
+            example = (example_clip(args.example, separator.sample_rate), separator.sample_rate)
         if args.onnx:
             separator.use_onnx(args.onnx)
     except (FileNotFoundError, ValueError, CheckpointError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    hint = separator.query_hint(args.query)
+    hint = separator.query_hint(args.query) if args.query else None
     if hint:
         print(f"warning: {hint}", file=sys.stderr)
-    mode = "removing" if args.remove else "extracting"
-    negative = f", suppressing {shorten(args.negative_query)!r}" if args.negative_query else ""
-    print(f"{mode} {shorten(args.query)!r}{negative} in {len(inputs)} file(s)", file=sys.stderr)
+    print(describe_request(args, inputs), file=sys.stderr)
     failures = 0
     for (source, _), out in zip(tqdm(inputs, desc="files", disable=len(inputs) < 2), outputs):
         try:
@@ -106,10 +126,15 @@ def _separate(args: argparse.Namespace) -> int:
                 source,
                 args.query,
                 out,
+                example=example,
+                example_spans=spans,
                 negative_query=args.negative_query,
                 remove=args.remove,
                 progress=True,
             )
+        except ExampleError as error:  # a span outside this file: the user's to fix
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         except AudioError as error:
             tqdm.write(f"error: {error}", file=sys.stderr)
             failures += 1
@@ -118,6 +143,17 @@ def _separate(args: argparse.Namespace) -> int:
     if failures:
         print(f"{failures} of {len(inputs)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
+
+
+def describe_request(args: argparse.Namespace, inputs: list) -> str:
+    """e.g. ``extracting 'a dog barking' + example dog.wav + span 3.2-4.0 s in 1 file(s)``."""
+    parts = [repr(shorten(args.query))] if args.query else []
+    if args.example is not None:
+        parts.append(f"example {Path(args.example).name}")
+    parts += [f"span {text.replace(':', '-')} s" for text in args.example_span or []]
+    mode = "removing" if args.remove else "extracting"
+    negative = f", suppressing {shorten(args.negative_query)!r}" if args.negative_query else ""
+    return f"{mode} {' + '.join(parts)}{negative} in {len(inputs)} file(s)"
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -293,9 +329,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    separate = commands.add_parser("separate", help="extract the sound a text query describes")
+    separate = commands.add_parser(
+        "separate",
+        help="extract the sound a text query, an example recording or a time span describes",
+    )
     separate.add_argument("inputs", nargs="+", type=Path, metavar="IN")
-    separate.add_argument("--query", required=True, help='e.g. "a dog barking"')
+    separate.add_argument(
+        "--query", help='e.g. "a dog barking" (give a query, an example, a span, or several)'
+    )
+    separate.add_argument(
+        "--example", type=Path, metavar="FILE", help="a recording of the sound to extract"
+    )
+    separate.add_argument(
+        "--example-span",
+        action="append",
+        metavar="START:END",
+        help="seconds of the input where the sound plays, e.g. 3.2:4.0 (repeatable)",
+    )
     separate.add_argument(
         "-o",
         "--output",

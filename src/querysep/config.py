@@ -49,6 +49,10 @@ class ModelConfig:
     # files use the whole file's); "absolute" maps a fixed dB range (no statistics at all)
     features: str = "clip"
     patch_size: int = 2  # ResUNet++ runs on patch x patch space-to-depth cells; 1 = full resolution
+    # query by example (models/example.py): conditioning tokens an example clip becomes
+    # (0 = no example encoder, the text-only model), and the encoder's width
+    example_tokens: int = 0
+    example_dim: int = 256
 
 
 @dataclass
@@ -87,6 +91,15 @@ class DataConfig:
     level_dbfs_range: list[float] | None = None
     codec_probability: float = 0.0
     epoch_length: int = 2000  # mixtures per training "epoch" (on the fly, any number)
+    # query by example (needs model.example_tokens > 0): the share of mixtures conditioned on
+    # an example clip, of those the share that keep their text too, and of those the share
+    # whose example is a span of the mixture where the target is active (else another
+    # recording of the target's class); span and example lengths in seconds
+    example_probability: float = 0.0
+    example_text_probability: float = 0.5
+    span_probability: float = 0.5
+    span_seconds_range: list[float] = field(default_factory=lambda: [1.0, 2.0])
+    example_seconds_range: list[float] = field(default_factory=lambda: [1.0, 4.0])
 
 
 @dataclass
@@ -109,6 +122,10 @@ class TrainConfig:
     gradient_clip_val: float | None = 5.0
     log_every_steps: int = 20
     num_threads: int | None = None  # torch compute threads; None = torch's default
+    # fine-tuning: start from this checkpoint's separation network (new parts such as the
+    # example encoder start fresh), and optionally train only the new parts
+    init_from: str | None = None
+    freeze_network: bool = False
 
 
 @dataclass

@@ -28,6 +28,8 @@ from querysep.audio.io import BlockReader, BlockWriter, resample
 from querysep.audio.stft import DbStats, stft
 from querysep.config import AudioConfig, Config
 from querysep.data.mixing import fit_length
+from querysep.examples import Example, ExampleError, Span, example_clip, read_span_clips, span_clips
+from querysep.models.example import join_conditions
 from querysep.models.checkpoint import read_payload, resolve_checkpoint, save_payload
 from querysep.models.separation import SeparationModel, ratio_mask
 from querysep.text import TextEmbedding, TextEncoder
@@ -152,8 +154,10 @@ class Separator:
         self,
         waveform: np.ndarray | torch.Tensor,
         sample_rate: int,
-        query: str | list[str],
+        query: str | list[str] | None = None,
         *,
+        example: Example | None = None,
+        example_spans: list[Span] | None = None,
         negative_query: str | None = None,
         remove: bool = False,
         progress: bool = False,
@@ -166,8 +170,13 @@ class Separator:
         from the channels' mean and applied to each channel with its own phase.
         ``remove`` returns everything but the query (1 − mask); ``negative_query`` B
         suppresses B from the estimate (mask_A · (1 − mask_B)).
+
+        Audio queries (models with an example encoder), alone or beside the text:
+        ``example`` is a recording of the wanted sound (a file path or a ``(waveform,
+        sample_rate)`` pair); ``example_spans`` are ``(start_seconds, end_seconds)`` of
+        ``waveform`` where the sound plays. Bad spans or examples raise ``ExampleError``.
         """
-        queries = _queries(query)
+        queries = _queries(query, example is not None or bool(example_spans))
         audio = torch.as_tensor(np.asarray(waveform, dtype=np.float32))
         squeeze = audio.ndim == 1
         audio = audio[None] if squeeze else audio  # (channels, time)
@@ -176,11 +185,15 @@ class Separator:
                 f"expected (time,) or (channels, time) audio, got {tuple(audio.shape)}"
             )
         model_audio = torch.from_numpy(resample(audio.numpy(), sample_rate, self.sample_rate))
+        clips = self._example_clips(example)
+        if example_spans:
+            mono = model_audio.mean(0).numpy()
+            clips += span_clips(mono, example_spans, self.sample_rate)
         was_training = self.model.training
         self.model.eval()  # inference always uses running statistics, also mid-training
         try:
             process = self._window_process(
-                queries, negative_query, remove, self._stats(model_audio.mean(0))
+                queries, negative_query, remove, self._stats(model_audio.mean(0)), clips
             )
             estimates = overlap_add(
                 process,
@@ -200,28 +213,35 @@ class Separator:
             ]
         )
         out = out[:, 0] if squeeze else out
-        return out[0] if isinstance(query, str) else out
+        return out if isinstance(query, list) else out[0]
 
     # -- files ----------------------------------------------------------------------------
     @torch.inference_mode()
     def separate_file(
         self,
         path: str | Path,
-        query: str,
+        query: str | None,
         out_path: str | Path,
         *,
+        example: Example | None = None,
+        example_spans: list[Span] | None = None,
         negative_query: str | None = None,
         remove: bool = False,
         progress: bool = False,
     ) -> Path:
         """Separate an audio file into ``out_path``, streaming: memory does not grow with the
         file. The output has the input's rate and channels and appears only when complete.
-        Raises ``AudioError`` for unreadable input."""
+        ``example`` and ``example_spans`` (seconds of this file) as in :meth:`separate`.
+        Raises ``AudioError`` for unreadable input, ``ExampleError`` for bad examples."""
+        queries = _queries(query, example is not None or bool(example_spans))
         reader = BlockReader(path, self.sample_rate)
+        clips = self._example_clips(example)
+        if example_spans:
+            clips += read_span_clips(path, example_spans, self.sample_rate)
         stats = None
         if self.model.needs_statistics():  # v1 features: one extra pass for the file's dB range
             stats = self._file_stats(reader)
-        process = self._window_process(_queries(query), negative_query, remove, stats)
+        process = self._window_process(queries, negative_query, remove, stats, clips)
         blocks = stream_windows(
             process,
             reader.blocks(),
@@ -253,8 +273,40 @@ class Separator:
     def _stats(self, mono: torch.Tensor) -> DbStats:
         return self.model.db_stats(self.model.spectrogram(mono.to(self.model.device())).abs())
 
-    def _window_process(self, queries, negative_query, remove, stats):
-        text = self.model.encode_text(queries)
+    def _example_clips(self, example: Example | None) -> list[np.ndarray]:
+        if example is None:
+            return []
+        if not self.model.takes_examples:
+            raise ExampleError(
+                "this model takes text queries only (it has no example encoder); "
+                "use a checkpoint trained with examples"
+            )
+        return [example_clip(example, self.sample_rate)]
+
+    def condition(self, queries: list[str], clips: list[np.ndarray] | None = None) -> TextEmbedding:
+        """The conditioning tokens of ``queries`` (one row each) and/or one audio example made
+        of ``clips`` (mono, model rate): text only, example only, or both joined."""
+        text = self.model.encode_text(queries) if queries else None
+        if not clips:
+            return text
+        if not self.model.takes_examples:
+            raise ExampleError(
+                "this model takes text queries only (it has no example encoder); "
+                "use a checkpoint trained with examples"
+            )
+        device = self.model.device()
+        example = self.model.encode_example([torch.from_numpy(c).to(device) for c in clips])
+        if text is not None:
+            rows = text.tokens.shape[0]
+            example = TextEmbedding(
+                example.tokens.expand(rows, -1, -1),
+                example.mask.expand(rows, -1),
+                example.pooled.expand(rows, -1),
+            )
+        return join_conditions(text, example)
+
+    def _window_process(self, queries, negative_query, remove, stats, clips=None):
+        text = self.condition(queries, clips)
         negative = self.model.encode_text([negative_query]) if negative_query else None
         device = self.model.device()
 
@@ -349,7 +401,12 @@ def _reflect(signal: torch.Tensor, pad: tuple[int, int]) -> torch.Tensor:
     return torch.nn.functional.pad(signal[None, None], pad, mode="reflect")[0, 0]
 
 
-def _queries(query: str | list[str]) -> list[str]:
+def _queries(query: str | list[str] | None, has_example: bool = False) -> list[str]:
+    """The text queries as a list; none is fine when an example or span is given."""
+    if query is None:
+        if not has_example:
+            raise ValueError("give a text query, an example recording, or a time span")
+        return []
     queries = [query] if isinstance(query, str) else list(query)
     if not queries or any(not q.strip() for q in queries):
         raise ValueError("the query must be a non-empty sentence")

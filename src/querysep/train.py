@@ -27,7 +27,8 @@ from querysep.data.dataset import MixingConfig, MixtureDataset
 from querysep.data.loader import EpochSampler, ResumableLoader
 from querysep.losses import separation_loss
 from querysep.metrics import batch_sdr, batch_si_sdr
-from querysep.models.checkpoint import atomic_torch_save, read_payload
+from querysep.models.checkpoint import atomic_torch_save, load_network_weights, read_payload
+from querysep.models.example import join_conditions
 from querysep.models.separation import SeparationModel
 from querysep.vocabulary import Vocabulary
 
@@ -42,10 +43,29 @@ class SeparationModule(L.LightningModule):
         self.save_hyperparameters({"config": config})
         self.config = Config.from_dict(config)
         self.separator = SeparationModel(self.config)
+        if self.config.train.freeze_network:
+            self.separator.network.requires_grad_(False)
+
+    def train(self, mode: bool = True) -> SeparationModule:
+        super().train(mode)
+        if self.config.train.freeze_network:  # frozen: batch norms keep their running statistics
+            self.separator.network.eval()
+        return self
+
+    def condition(self, batch: dict):
+        """Text tokens of the captions, joined with example tokens where the batch has them
+        (each row: text only, example only, or both)."""
+        text = self.separator.encode_text(list(batch["caption"]))
+        if "example" not in batch or not self.separator.takes_examples:
+            return text
+        lengths = batch["example_samples"]
+        example = self.separator.encode_examples(batch["example"], lengths)
+        return join_conditions(
+            text, example, use_text=batch["use_text"].bool(), use_example=lengths > 0
+        )
 
     def _step(self, batch: dict):
-        text = self.separator.encode_text(list(batch["caption"]))
-        output = self.separator(batch["mixture"], text)
+        output = self.separator(batch["mixture"], self.condition(batch))
         target_magnitude = self.separator.spectrogram(batch["target"]).abs()
         loss, terms = separation_loss(
             self.config.loss,
@@ -82,7 +102,8 @@ class SeparationModule(L.LightningModule):
 
     def configure_optimizers(self):
         train = self.config.train
-        optimizer = torch.optim.Adam(self.separator.network.parameters(), lr=train.learning_rate)
+        parameters = [p for p in self.separator.parameters() if p.requires_grad]
+        optimizer = torch.optim.Adam(parameters, lr=train.learning_rate)
         scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             optimizer, T_max=train.scheduler_t_max, eta_min=train.eta_min
         )
@@ -281,11 +302,21 @@ def train(config: Config, resume: str | None = None) -> Path:
     if config.train.num_threads:
         torch.set_num_threads(config.train.num_threads)
     module = SeparationModule(config.to_dict())
+    checkpoint = resolve_resume(resume, out_dir)
+    if config.train.init_from and checkpoint is None:
+        initialise(module.separator, config.train.init_from)
     trainer = build_trainer(config, out_dir)
-    trainer.fit(
-        module, datamodule=MixtureDataModule(config), ckpt_path=resolve_resume(resume, out_dir)
-    )
+    trainer.fit(module, datamodule=MixtureDataModule(config), ckpt_path=checkpoint)
     return export_best(out_dir) if trainer.is_global_zero else out_dir / "separator.pt"
+
+
+def initialise(model: SeparationModel, path: str) -> None:
+    """Fine-tuning: the separation network's weights (and the example encoder's, when both
+    have one) from a checkpoint whose architecture matches; new parts keep their init."""
+    payload = read_payload(path)
+    load_network_weights(model.network, payload["state_dict"], source=path)
+    if model.example_encoder is not None and "example_encoder" in payload:
+        load_network_weights(model.example_encoder, payload["example_encoder"], source=path)
 
 
 def export_best(out_dir: Path) -> Path:
@@ -320,4 +351,9 @@ def mixing_config(config: Config) -> MixingConfig:
         room_probability=data.room_probability,
         level_dbfs_range=tuple(data.level_dbfs_range) if data.level_dbfs_range else None,
         codec_probability=data.codec_probability,
+        example_probability=data.example_probability,
+        example_text_probability=data.example_text_probability,
+        span_probability=data.span_probability,
+        span_seconds_range=tuple(data.span_seconds_range),
+        example_seconds_range=tuple(data.example_seconds_range),
     )

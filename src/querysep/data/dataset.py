@@ -30,7 +30,13 @@ from querysep.audio.io import load_audio
 from querysep.data.augment import AugmentConfig, augment
 from querysep.data.captions import CaptionedClip
 from querysep.data.filtering import cosine_similarity, is_accepted, magnitude
-from querysep.data.mixing import PEAK_LIMIT, fit_length, mix_at_snr, mix_equal_loudness
+from querysep.data.mixing import (
+    PEAK_LIMIT,
+    active_span,
+    fit_length,
+    mix_at_snr,
+    mix_equal_loudness,
+)
 from querysep.data.scene import codec_round_trip, set_level, simulate_room
 from querysep.metrics import POWER_FLOOR
 
@@ -78,10 +84,22 @@ class MixingConfig:
     rt60_seconds_range: tuple[float, float] = (0.15, 0.8)
     level_dbfs_range: tuple[float, float] | None = None  # mixture RMS; None keeps the DCASE level
     codec_probability: float = 0.0  # MP3 or Ogg Vorbis round trip of the mixture
+    # query by example (off by default): see DataConfig
+    example_probability: float = 0.0
+    example_text_probability: float = 0.5
+    span_probability: float = 0.5
+    span_seconds_range: tuple[float, float] = (1.0, 2.0)
+    example_seconds_range: tuple[float, float] = (1.0, 4.0)
 
     @property
     def segment_samples(self) -> int:
         return int(round(self.segment_seconds * self.sample_rate))
+
+    @property
+    def example_samples(self) -> int:
+        """Room for the longest example or span (items are zero-padded to it)."""
+        longest = max(self.span_seconds_range[1], self.example_seconds_range[1])
+        return int(round(longest * self.sample_rate))
 
 
 class ClipCache:
@@ -158,7 +176,7 @@ class MixtureDataset(Dataset):
                 break
         source, mixture, similarity, indices, parts = best
         source, mixture = self._scene(target, parts, source, mixture, rng)
-        return {
+        item = {
             "mixture": torch.from_numpy(mixture)[None],  # (1, time)
             "target": torch.from_numpy(source)[None],  # (1, time)
             "caption": caption,
@@ -169,6 +187,39 @@ class MixtureDataset(Dataset):
             "cosine": float(similarity),
             "filter_tries": num_tries,
             "filter_accepted": bool(is_accepted(similarity, self.config.filter_threshold)),
+        }
+        if self.config.example_probability > 0:
+            item.update(self._example(target_index, source, mixture, rng))
+        return item
+
+    def _example(self, target_index: int, source, mixture, rng: np.random.Generator) -> dict:
+        """Conditioning dropout for query by example: text only, example only, or both; the
+        example is a span of the mixture where the target is active, or a crop of another
+        recording of the target's class (at its own level). Zero-padded to ``example_samples``
+        with its length in ``example_samples`` (0: no example)."""
+        config = self.config
+        example = np.zeros(config.example_samples, dtype=np.float32)
+        if rng.random() >= config.example_probability:
+            return {"example": torch.from_numpy(example), "example_samples": 0, "use_text": True}
+        use_text = bool(rng.random() < config.example_text_probability)
+        label = self.clips[target_index].label
+        others = [i for i in self.clips_by_label.get(label, []) if i != target_index]
+        if rng.random() < config.span_probability or not others:
+            length = int(rng.uniform(*config.span_seconds_range) * config.sample_rate)
+            length = min(length, mixture.shape[-1])
+            start = active_span(source, length, rng)
+            clip = mixture[start : start + length]
+        else:
+            length = int(rng.uniform(*config.example_seconds_range) * config.sample_rate)
+            recording = self.cache.get(self.clips[others[int(rng.integers(len(others)))]].path)
+            clip = self._crop(recording, min(length, recording.size), rng)
+            if config.level_dbfs_range is not None:
+                clip = set_level(clip, clip, rng, config.level_dbfs_range)[1]
+        example[: clip.shape[-1]] = clip
+        return {
+            "example": torch.from_numpy(example),  # (example_samples,)
+            "example_samples": int(clip.shape[-1]),
+            "use_text": use_text,
         }
 
     def _interferers(self, target_index: int, rng: np.random.Generator):

@@ -89,3 +89,20 @@ def mix_equal_loudness(
     length = max(target.shape[-1], interferer.shape[-1])
     target, interferer = fit_length(target, length), fit_length(interferer, length)
     return target, interferer, target + interferer
+
+
+def active_span(
+    target: np.ndarray, length: int, rng: np.random.Generator, *, hop: int = 160
+) -> int:
+    """Start of a ``length``-sample span where ``target`` is active: drawn among the starts
+    (on a ``hop`` grid) whose span holds at least half the energy of the most energetic one.
+
+    Training draws span examples with it, and evaluation places its span queries with it.
+    """
+    if target.shape[-1] <= length:
+        return 0
+    energy = np.concatenate([[0.0], np.cumsum(np.square(target, dtype=np.float64))])
+    starts = np.arange(0, target.shape[-1] - length + 1, hop)
+    window = energy[starts + length] - energy[starts]  # (num_starts,)
+    candidates = starts[window >= 0.5 * window.max()]
+    return int(candidates[int(rng.integers(len(candidates)))])

@@ -4,7 +4,8 @@ Pure serialisation: this module builds and reads payloads; it imports no model, 
 networks' side (``models.separation``) and the product (``querysep.separator``) use it.
 
 A checkpoint is a ``torch.save`` dict with ``format``, ``format_version``, ``config``,
-``state_dict`` (separation network only) and ``versions``, all plain data, so loading uses
+``state_dict`` (separation network only), ``versions`` and, for models that take examples,
+``example_encoder`` (its weights), all plain data, so loading uses
 ``torch.load(weights_only=True)``: a file that would unpickle anything else (and could run
 code) is refused. Loading is all-or-nothing: a
 missing or mismatched tensor raises :class:`CheckpointError` before any weight is set.
@@ -46,9 +47,11 @@ def checkpoint_payload(
     state_dict: dict[str, torch.Tensor],
     metadata: dict | None = None,
     vocabulary: dict | None = None,
+    example_state_dict: dict[str, torch.Tensor] | None = None,
 ) -> dict:
     """The checkpoint dict: format, config, the network's weights (on the CPU), versions,
-    and the training vocabulary (classes, captions, their embeddings) when known."""
+    the training vocabulary (classes, captions, their embeddings) when known, and the
+    example encoder's weights when the model has one (``example_encoder``)."""
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -59,6 +62,8 @@ def checkpoint_payload(
     }
     if vocabulary is not None:
         payload["vocabulary"] = vocabulary
+    if example_state_dict is not None:
+        payload["example_encoder"] = {k: v.detach().cpu() for k, v in example_state_dict.items()}
     return payload
 
 

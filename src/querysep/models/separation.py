@@ -29,7 +29,13 @@ from querysep.audio.stft import (
     stft,
 )
 from querysep.config import Config
-from querysep.models.checkpoint import checkpoint_payload, load_network_weights, payload_config
+from querysep.models.checkpoint import (
+    CheckpointError,
+    checkpoint_payload,
+    load_network_weights,
+    payload_config,
+)
+from querysep.models.example import ExampleEncoder
 from querysep.models.registry import build_network, num_parameters
 from querysep.text import TextEmbedding, TextEncoder, build_text_encoder
 
@@ -81,6 +87,14 @@ class SeparationModel(nn.Module):
         encoder = text_encoder if text_encoder is not None else build_text_encoder(config.text)
         self.__dict__["text_encoder"] = encoder  # not registered: not in state_dict
         self.network = build_network(config.model, text_dim=encoder.dim)
+        self.example_encoder: ExampleEncoder | None = None  # query by example, when configured
+        if config.model.example_tokens > 0:
+            self.example_encoder = ExampleEncoder(
+                num_freqs=config.audio.n_fft // 2 + 1,
+                out_dim=encoder.dim,
+                num_tokens=config.model.example_tokens,
+                hidden_dim=config.model.example_dim,
+            )
         self.inference_dtype: torch.dtype = torch.float32  # bfloat16 = bf16 autocast on CPU
         # another runner of the network for inference (ONNX Runtime), set by the product
         self.inference_network: Callable | None = None
@@ -108,15 +122,32 @@ class SeparationModel(nn.Module):
         config = config if config is not None else payload_config(payload, source)
         model = cls(config, text_encoder=text_encoder)
         load_network_weights(model.network, payload["state_dict"], source=source)
+        if model.example_encoder is not None:
+            if "example_encoder" not in payload:
+                raise CheckpointError(
+                    f"{source}: its config has an example encoder, its weights not"
+                )
+            load_network_weights(model.example_encoder, payload["example_encoder"], source=source)
         return model.eval()
 
     def payload(self, metadata: dict | None = None, vocabulary: dict | None = None) -> dict:
         """The checkpoint payload of this model (config, network weights, vocabulary)."""
-        return checkpoint_payload(self.config, self.network.state_dict(), metadata, vocabulary)
+        example = self.example_encoder.state_dict() if self.example_encoder is not None else None
+        return checkpoint_payload(
+            self.config, self.network.state_dict(), metadata, vocabulary, example
+        )
 
     def num_parameters(self) -> int:
-        """Parameters of the separation network (the frozen text encoder excluded)."""
-        return num_parameters(self.network)
+        """Parameters of the separation network and example encoder (the frozen text encoder
+        excluded)."""
+        count = num_parameters(self.network)
+        if self.example_encoder is not None:
+            count += num_parameters(self.example_encoder)
+        return count
+
+    @property
+    def takes_examples(self) -> bool:
+        return self.example_encoder is not None
 
     @property
     def sample_rate(self) -> int:
@@ -134,6 +165,37 @@ class SeparationModel(nn.Module):
 
     def encode_text(self, queries: list[str]) -> TextEmbedding:
         return self.text_encoder.encode(queries).to(self.device())
+
+    def encode_examples(self, examples: torch.Tensor, lengths: torch.Tensor) -> TextEmbedding:
+        """Example clips ``(batch, time)``, zero-padded after ``lengths`` samples -> tokens."""
+        encoder = self._example_encoder()
+        features, _ = FEATURES[self.config.model.features](
+            self.spectrogram(examples).abs()[:, None]
+        )
+        frames = torch.arange(features.shape[-1], device=features.device)
+        frame_mask = frames[None] * self.config.audio.hop_length < lengths[:, None]  # (b, frames)
+        return encoder(features, frame_mask)
+
+    def encode_example(self, parts: list[torch.Tensor]) -> TextEmbedding:
+        """One example made of one or more clips ``(time,)`` (e.g. several spans of a file):
+        their features side by side in time -> tokens of batch 1."""
+        encoder = self._example_encoder()
+        features = torch.cat(
+            [
+                FEATURES[self.config.model.features](self.spectrogram(part).abs()[None, None])[0]
+                for part in parts
+            ],
+            dim=-1,
+        )  # (1, 1, freq, frames of all parts)
+        frame_mask = torch.ones(1, features.shape[-1], dtype=torch.bool, device=features.device)
+        return encoder(features, frame_mask)
+
+    def _example_encoder(self) -> ExampleEncoder:
+        if self.example_encoder is None:
+            raise ValueError(
+                "this model takes text queries only (it was trained without an example encoder)"
+            )
+        return self.example_encoder
 
     def spectrogram(self, waveform: torch.Tensor) -> torch.Tensor:
         """Complex STFT ``(..., time) -> (..., freq, frames)`` with the model's settings."""
