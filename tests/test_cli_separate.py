@@ -231,3 +231,67 @@ def test_the_query_cache_is_a_bounded_lru(text_encoder):
         assert list(text_encoder.memory)[-1] == "q4"
     finally:
         text_encoder.max_cached_texts = original
+
+
+@pytest.fixture
+def example_checkpoint(example_separator, tmp_path):
+    return str(example_separator.save(tmp_path / "tiny_example.pt"))
+
+
+def test_example_and_span_queries_from_the_command_line(
+    folder, example_checkpoint, tmp_path, capsys
+):
+    source = folder / "street.wav"
+    save_audio(tmp_path / "example.flac", tone(440, 1.0, 22050), 22050)
+    runs = {
+        "span": ["--example-span", "0.2:1.0"],
+        "spans": ["--example-span", "0.2:0.6", "--example-span", "1.0:1.4"],
+        "example": ["--example", str(tmp_path / "example.flac")],
+        "text+span": ["--query", "a tone", "--example-span", "0.2:1.0"],
+    }
+    outputs = {}
+    for name, arguments in runs.items():
+        out = tmp_path / f"{name}.wav"
+        command = ["separate", str(source), *arguments, "-o", str(out)]
+        assert main([*command, "--checkpoint", example_checkpoint]) == 0, capsys.readouterr().err
+        outputs[name] = load_audio(out)[0]
+        assert outputs[name].shape == load_audio(source)[0].shape
+    assert "span 0.2-1.0 s" in capsys.readouterr().err
+    assert np.max(np.abs(outputs["span"] - outputs["example"])) > 1e-4
+    assert np.max(np.abs(outputs["span"] - outputs["text+span"])) > 1e-4
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "say what to extract"),
+        (["--example-span", "1.0:3.0"], "outside the input"),
+        (["--example-span", "1.0:0.5"], "empty"),
+        (["--example-span", "0.5"], "START:END"),
+        (["--example-span", "0.1:0.2"], "too short"),
+        (["--example", "missing.wav"], "example"),
+    ],
+)
+def test_bad_audio_queries_exit_2_with_a_message(
+    folder, example_checkpoint, arguments, message, capsys
+):
+    command = ["separate", str(folder / "street.wav"), *arguments, "-o", str(folder / "o.wav")]
+    assert main([*command, "--checkpoint", example_checkpoint]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (folder / "o.wav").exists()
+
+
+def test_a_silent_example_and_a_text_only_model_are_refused(
+    folder, checkpoint, example_checkpoint, tmp_path, capsys
+):
+    save_audio(tmp_path / "quiet.wav", np.zeros(16000, np.float32), 16000)
+    source = str(folder / "street.wav")
+    assert main(["separate", source, "--example", str(tmp_path / "quiet.wav"),
+                 "--checkpoint", example_checkpoint]) == 2  # fmt: skip
+    assert "silent" in capsys.readouterr().err
+    assert main(["separate", source, "--example-span", "0:1", "--checkpoint", checkpoint]) == 2
+    assert "text queries only" in capsys.readouterr().err
+    assert main(["separate", str(folder), "--example-span", "0:1",
+                 "--checkpoint", example_checkpoint]) == 2  # fmt: skip
+    assert "one input" in capsys.readouterr().err

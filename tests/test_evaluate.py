@@ -183,3 +183,89 @@ def test_a_quiet_noise_floor_changes_the_oracles_little(spec, tmp_path):
         *spec, evaluation.identity_oracle, tmp_path / "c", method="id", noise_floor_dbfs=-20.0
     )
     assert identity["sdri"] == 0.0  # the noisy mixture is still the mixture
+
+
+def write_metadata(audio_dir, rows):
+    with (audio_dir / "metadata.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file_name", "class", "recording"])
+        writer.writerows(rows)
+
+
+class RecordingEstimator:
+    """Returns the mixture, recording each row's span and example."""
+
+    def __init__(self):
+        self.items = []
+
+    def __call__(self, item):
+        self.items.append(item)
+        return item.mixture
+
+
+def test_span_condition_places_a_1_to_2_s_span_where_the_source_plays(tmp_path):
+    audio_dir = tmp_path / "audio"
+    source = np.zeros(5 * 16000, np.float32)
+    source[3 * 16000 : 4 * 16000] = tone(700, 1.0)  # active from 3 s to 4 s only
+    save_audio(audio_dir / "late.wav", source, 16000)
+    save_audio(audio_dir / "hiss.wav", noise_burst(0, 5.0), 16000)
+    path = tmp_path / "spec.csv"
+    path.write_text("source,noise,snr,caption\nlate.wav,hiss.wav,0,a beep\n")
+    estimator = RecordingEstimator()
+    evaluation.evaluate(path, audio_dir, estimator, tmp_path / "out", method="x", condition="span")
+    start, end = estimator.items[0].span
+    assert 1.0 <= end - start <= 2.0
+    assert start < 4.0 and end > 3.0 and max(end, 4.0) - min(start, 3.0) <= 2.0  # covers it
+    row = next(csv.DictReader((tmp_path / "out" / "rows.csv").open()))
+    assert float(row["span_start"]) == pytest.approx(start, abs=1e-3)
+
+
+def test_example_condition_takes_another_recording_of_the_class(spec, tmp_path):
+    path, audio_dir = spec
+    save_audio(audio_dir / "low2.wav", tone(210, 6.0), 16000)
+    write_metadata(
+        audio_dir,
+        [("low.wav", "hum", "r1"), ("low2.wav", "hum", "r2"), ("high.wav", "whistle", "r3"),
+         ("beep.wav", "beep", "r4"), ("hiss.wav", "hiss", "r5")],
+    )  # fmt: skip
+    estimator = RecordingEstimator()
+    summary = evaluation.evaluate(
+        path, audio_dir, estimator, tmp_path / "out", method="x", condition="example"
+    )
+    # only the two "hum" rows have another recording of their class; the rest are counted
+    assert summary["count"] == 2 and summary["rows_without_example"] == 3
+    assert summary["condition"] == "example"
+    for item in estimator.items:
+        assert item.example.size == 4 * 16000  # 4 s of low2.wav (210 Hz), not low.wav (200 Hz)
+        spectrum = np.abs(np.fft.rfft(item.example))
+        assert np.argmax(spectrum) * 16000 / item.example.size == pytest.approx(210, abs=1)
+        assert item.span is None
+
+
+def test_model_estimator_passes_each_condition_to_the_separator(spec, tmp_path):
+    calls = []
+
+    class Separator:
+        def separate(self, mixture, sample_rate, query=None, *, example=None, example_spans=None):
+            calls.append((query, example is not None, example_spans))
+            return mixture
+
+    path, audio_dir = spec
+    for condition in ("text", "span", "text+span"):
+        calls.clear()
+        estimator = evaluation.model_estimator(Separator(), condition)
+        evaluation.evaluate(
+            path, audio_dir, estimator, tmp_path / condition, method="m", condition=condition
+        )
+        query, has_example, spans = calls[0]
+        assert (query == "a low hum") == ("text" in condition)
+        assert (spans is not None) == ("span" in condition) and not has_example
+    with pytest.raises(ValueError, match="condition"):
+        evaluation.model_estimator(Separator(), "humming")
+
+
+def test_evaluate_conditions_need_a_model_that_takes_examples(spec, tmp_path, capsys):
+    path, audio_dir = spec
+    code = main(["evaluate", "--spec", str(path), "--audio-dir", str(audio_dir),
+                 "--oracle", "irm", "--condition", "span", "--out", str(tmp_path / "o")])  # fmt: skip
+    assert code == 1 and "oracles take no query" in capsys.readouterr().err

@@ -102,3 +102,37 @@ def test_two_ddp_processes_on_cpu(clotho_folder, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert global_step(out / "checkpoints" / "last.ckpt") == 4
     assert "distributed_backend=gloo" in result.stderr + result.stdout
+
+
+@pytest.mark.slow
+def test_example_encoder_fine_tunes_from_a_text_model_with_the_network_frozen(
+    clotho_folder, tmp_path
+):
+    """train.init_from takes the network of a text-only checkpoint; with freeze_network only
+    the new example encoder learns, so text-only separation stays exactly as it was."""
+    from querysep.models.checkpoint import read_payload
+
+    text_run = tmp_path / "text"
+    subprocess.run(train_command(clotho_folder, text_run, "train.max_steps=2"), check=True,
+                   env=environment(), capture_output=True, timeout=600)  # fmt: skip
+    base = text_run / "separator.pt"
+    tuned_run = tmp_path / "tuned"
+    result = subprocess.run(
+        train_command(
+            clotho_folder, tuned_run, "train.max_steps=3", f"train.init_from={base}",
+            "train.freeze_network=true", "model.example_tokens=4", "model.example_dim=32",
+            "data.example_probability=0.8", "train.learning_rate=0.01",
+        ),
+        env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    before, after = read_payload(base), read_payload(tuned_run / "checkpoints" / "last.ckpt")
+    for name, tensor in before["state_dict"].items():
+        assert torch.equal(after["state_dict"][name], tensor), name  # BN statistics included
+    assert "example_encoder" in after and "example_encoder" not in before
+    bad = subprocess.run(
+        train_command(clotho_folder, tmp_path / "bad", f"train.init_from={base}",
+                      "model.channels=[8,16,32,32]"),
+        env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "do not fit" in bad.stderr and "Traceback" not in bad.stderr

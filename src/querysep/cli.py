@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from querysep.audio.io import AUDIO_SUFFIXES
+from querysep.examples import CONDITIONS
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -200,6 +201,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         clap = load_clap(args.clap) if args.clap else None
         if args.oracle:
             estimator, method = evaluation.ORACLES[args.oracle], f"oracle-{args.oracle}"
+            if args.condition != "text":
+                raise evaluation.SpecError("oracles take no query: --condition is for models")
         else:
             from querysep.separator import Separator
 
@@ -208,7 +211,14 @@ def _evaluate(args: argparse.Namespace) -> int:
             except CheckpointError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 2
-            estimator = evaluation.model_estimator(separator)
+            if args.condition != "text" and not separator.model.takes_examples:
+                print(
+                    f"error: --condition {args.condition} needs a model with an example "
+                    "encoder; this one takes text queries only",
+                    file=sys.stderr,
+                )
+                return 2
+            estimator = evaluation.model_estimator(separator, args.condition)
             method = str(args.checkpoint or "default")
         spec, audio_dir = args.spec, args.audio_dir
         if args.clotho:
@@ -231,6 +241,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             save_estimates=args.save_audio,
             clap=clap,
             noise_floor_dbfs=args.noise_floor_dbfs,
+            condition=args.condition,
         )
     except (ClapError, ClothoError, CaptionError, evaluation.SpecError, AudioError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -395,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DBFS",
         help="add white noise of this RMS level to every mixture (a robustness check; "
         "off: the DCASE protocol exactly)",
+    )
+    evaluate.add_argument(
+        "--condition",
+        choices=CONDITIONS,
+        default="text",
+        help="the query: the caption (text, default: the DCASE protocol), a 1-2 s span where the "
+        "source is active (span), another recording of its class (example), or text with one",
     )
     evaluate.add_argument("--save-audio", action="store_true", help="keep OUT/estimates/<row>.wav")
     evaluate.add_argument(

@@ -10,6 +10,13 @@ the default STFT (n_fft 512, hop 256: the default model's) and applied with the 
 phase, the ceiling of that model's method. With a CLAP model
 (:mod:`querysep.clap`), each row also gets CLAPScore (caption ↔ estimate) and CLAPScore-A
 (estimate ↔ reference).
+
+Conditions (``condition``): the query is the caption (``text``, the DCASE protocol), a span
+of the mixture where the source is active (``span``: 1-2 s placed from the reference, as a
+user would mark it), another recording of the source's class (``example``: from the audio
+folder's ``metadata.csv``, a different recording of the same class, its most active 4 s), or
+text and span together (``text+span``). Rows without another recording of their class are
+left out of the ``example`` condition (and counted).
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from tqdm import tqdm
 from querysep.audio.io import load_audio, save_audio
 from querysep.audio.stft import istft, stft
 from querysep.clap import CLAP_METRICS, ClapScorer
-from querysep.data.mixing import mix_at_snr
+from querysep.data.mixing import active_span, mix_at_snr
+from querysep.examples import CONDITIONS
 from querysep.metrics import sdr, sdri, si_sdr, si_sdri
 
 SAMPLE_RATE = 16000
@@ -41,6 +49,8 @@ COPIES_MIXTURE = "closer_to_mixture"
 NEAR_SILENT = "near_silent"
 NEAR_SILENT_DB = 10.0
 SNR_BANDS = {"snr_-15_-5": (-15.0, -5.0), "snr_-4_4": (-4.0, 4.0), "snr_5_15": (5.0, 15.0)}
+SPAN_SECONDS = (1.0, 2.0)  # span queries: drawn length, placed where the source is active
+EXAMPLE_SECONDS = 4.0  # example queries: the most active 4 s of another recording
 
 
 class SpecError(ValueError):
@@ -53,6 +63,8 @@ class Mixture:
     noise: np.ndarray  # (time,) mixture − source
     mixture: np.ndarray  # (time,)
     caption: str
+    span: tuple[float, float] | None = None  # seconds of the mixture (span conditions)
+    example: np.ndarray | None = None  # (time,) another recording (example conditions)
 
 
 # An estimator maps a mixture (with its oracle parts, which only oracles may look at) to audio.
@@ -93,7 +105,48 @@ def with_noise_floor(item: Mixture, level_dbfs: float, *, seed: int) -> Mixture:
     the part that is not the source)."""
     rng = np.random.default_rng([seed, 60])
     floor = (10 ** (level_dbfs / 20) * rng.standard_normal(item.mixture.size)).astype(np.float32)
-    return Mixture(item.source, item.noise + floor, item.mixture + floor, item.caption)
+    return Mixture(
+        item.source, item.noise + floor, item.mixture + floor, item.caption, item.span, item.example
+    )
+
+
+def query_span(source: np.ndarray, *, seed: int) -> tuple[float, float]:
+    """A 1-2 s span (seconds) where ``source`` is active, seeded by the row."""
+    rng = np.random.default_rng([seed, 16])
+    length = min(int(rng.uniform(*SPAN_SECONDS) * SAMPLE_RATE), source.size)
+    start = active_span(source, length, rng)
+    return start / SAMPLE_RATE, (start + length) / SAMPLE_RATE
+
+
+class ExampleFinder:
+    """Another recording of a class, from an audio folder's ``metadata.csv``
+    (``file_name,class,...,recording``); seeded choice, most active 4 s."""
+
+    def __init__(self, audio_dir: Path) -> None:
+        self.audio_dir = audio_dir
+        metadata = audio_dir / "metadata.csv"
+        if not metadata.is_file():
+            raise SpecError(f"{metadata}: example queries need the folder's metadata.csv")
+        with metadata.open(newline="", encoding="utf-8") as handle:
+            self.rows = list(csv.DictReader(handle))
+        self.recording = {r["file_name"]: r.get("recording", r["file_name"]) for r in self.rows}
+
+    def find(self, source_name: str, label: str, *, seed: int) -> tuple[str, np.ndarray] | None:
+        """(file name, clip) of another recording of ``label``, or None if there is none."""
+        recording = self.recording.get(source_name, source_name)
+        others = sorted(
+            r["file_name"]
+            for r in self.rows
+            if r["class"] == label and r.get("recording", r["file_name"]) != recording
+        )
+        if not others:
+            return None
+        rng = np.random.default_rng([seed, 17])
+        name = others[int(rng.integers(len(others)))]
+        clip = load_audio(self.audio_dir / name, SAMPLE_RATE, mono=True)[0][0]
+        length = min(int(EXAMPLE_SECONDS * SAMPLE_RATE), clip.size)
+        start = active_span(clip, length, rng)
+        return name, clip[start : start + length]
 
 
 # -- estimators ------------------------------------------------------------------------
@@ -121,9 +174,20 @@ ORACLES: dict[str, Estimator] = {
 }
 
 
-def model_estimator(separator) -> Estimator:
+def model_estimator(separator, condition: str = "text") -> Estimator:
+    """The separator queried by the row's caption, span, example, or text and one of them."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"condition must be one of {', '.join(CONDITIONS)}, got {condition!r}")
+    sides = set(condition.split("+"))
+
     def estimate(item: Mixture) -> np.ndarray:
-        return separator.separate(item.mixture, SAMPLE_RATE, item.caption)
+        return separator.separate(
+            item.mixture,
+            SAMPLE_RATE,
+            item.caption if "text" in sides else None,
+            example=(item.example, SAMPLE_RATE) if "example" in sides else None,
+            example_spans=[item.span] if "span" in sides else None,
+        )
 
     return estimate
 
@@ -140,29 +204,52 @@ def evaluate(
     clap: ClapScorer | None = None,
     progress: bool = True,
     noise_floor_dbfs: float | None = None,
+    condition: str = "text",
 ) -> dict:
     """Evaluate ``estimator`` on every spec row; writes rows.csv, summary.json, plots, report.
 
     With ``clap``, rows and summary also get ``clap_score`` and ``clap_score_a``.
     ``noise_floor_dbfs`` (off: the DCASE protocol exactly) adds seeded white noise of that
     RMS level to every mixture, as a recording's noise floor: a robustness check.
+    ``condition`` names the query the estimator gets (see the module docstring): each row's
+    span and example are placed here, so every estimator sees the same ones.
     """
     rows = read_spec(spec)
     audio_dir, out_dir = Path(audio_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
+    finder = None
+    if "example" in condition:
+        if rows and "class" not in rows[0]:
+            raise SpecError(f"{spec}: example queries need a class column")
+        finder = ExampleFinder(audio_dir)
+    results, skipped = [], 0
     for index, row in enumerate(tqdm(rows, desc=f"evaluating {method}", disable=not progress)):
         item = make_mixture(row, audio_dir)
+        extra = {}
+        if "span" in condition:
+            item.span = query_span(item.source, seed=index)
+            extra = {"span_start": f"{item.span[0]:.3f}", "span_end": f"{item.span[1]:.3f}"}
+        if finder is not None:
+            found = finder.find(row["source"], row["class"], seed=index)
+            if found is None:
+                skipped += 1
+                continue
+            extra["example"], item.example = found
         if noise_floor_dbfs is not None:
             item = with_noise_floor(item, noise_floor_dbfs, seed=index)
         estimate = np.asarray(estimator(item), dtype=np.float32).reshape(-1)
         if save_estimates:
             save_audio(out_dir / "estimates" / f"{index}.wav", estimate, SAMPLE_RATE)
-        result = {"row": index, **row, **score(item.source, estimate, item.mixture)}
+        result = {"row": index, **row, **extra, **score(item.source, estimate, item.mixture)}
         if clap is not None:
             result.update(clap.score(item.caption, estimate, item.source, SAMPLE_RATE))
         results.append(result)
+    if not results:
+        raise SpecError(f"{spec}: no row has another recording of its class for examples")
     summary = summarize(results, method=method, spec=str(spec))
+    summary["condition"] = condition
+    if skipped:
+        summary["rows_without_example"] = skipped
     if noise_floor_dbfs is not None:
         summary["noise_floor_dbfs"] = noise_floor_dbfs
     if clap is not None:

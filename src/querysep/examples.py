@@ -20,6 +20,10 @@ MIN_EXAMPLE_SECONDS = 0.25  # shorter spans/examples hold too few frames to desc
 MAX_EXAMPLE_SECONDS = 30.0  # a longer example file is cut to its first 30 s
 SILENCE_DBFS = -70.0  # an example whose RMS is below this level is silent
 
+# what a query can be made of: evaluate --condition (the caption, a span of the input where
+# the sound plays, another recording of the sound, or text with one of them)
+CONDITIONS = ("text", "span", "example", "text+span", "text+example")
+
 Example = str | Path | tuple[np.ndarray, int]
 Span = tuple[float, float]
 

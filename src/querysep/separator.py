@@ -29,8 +29,8 @@ from querysep.audio.stft import DbStats, stft
 from querysep.config import AudioConfig, Config
 from querysep.data.mixing import fit_length
 from querysep.examples import Example, ExampleError, Span, example_clip, read_span_clips, span_clips
-from querysep.models.example import join_conditions
 from querysep.models.checkpoint import read_payload, resolve_checkpoint, save_payload
+from querysep.models.example import join_conditions
 from querysep.models.separation import SeparationModel, ratio_mask
 from querysep.text import TextEmbedding, TextEncoder
 from querysep.vocabulary import Vocabulary

@@ -46,11 +46,11 @@ class SeparationModule(L.LightningModule):
         if self.config.train.freeze_network:
             self.separator.network.requires_grad_(False)
 
-    def train(self, mode: bool = True) -> SeparationModule:
-        super().train(mode)
-        if self.config.train.freeze_network:  # frozen: batch norms keep their running statistics
+    def on_train_batch_start(self, batch: dict, batch_index: int) -> None:
+        # frozen: batch norms keep their running statistics (Lightning sets modes itself, so
+        # this is redone before every step rather than once)
+        if self.config.train.freeze_network:
             self.separator.network.eval()
-        return self
 
     def condition(self, batch: dict):
         """Text tokens of the captions, joined with example tokens where the batch has them

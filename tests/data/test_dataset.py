@@ -115,3 +115,42 @@ def test_interferer_classes_are_balanced_when_one_class_dominates(tmp_path):
     # is one of three for the others: about a quarter overall, never 37/40
     assert 0.15 < np.mean(np.array(interferers) == "speech") < 0.4
     assert all(t != i for t, i in zip(targets, interferers))
+
+
+def test_example_items_mix_text_span_and_other_recordings(clotho_folder):
+    dataset = make_dataset(
+        clotho_folder, example_probability=0.75, example_text_probability=0.5, span_probability=0.5
+    )
+    plain = make_dataset(clotho_folder)
+    counts = {"none": 0, "span": 0, "recording": 0, "text": 0}
+    for index in range(len(dataset)):
+        item = dataset[index]
+        # the mixture is drawn before the example: adding examples changes no mixture
+        assert torch.equal(item["mixture"], plain[index]["mixture"])
+        length = item["example_samples"]
+        assert item["example"].shape == (dataset.config.example_samples,)
+        assert not item["example"][length:].any()  # zero padding after the example
+        if length == 0:
+            assert item["use_text"]
+            counts["none"] += 1
+            continue
+        counts["text"] += item["use_text"]
+        clip = item["example"][:length].numpy()
+        mixture = item["mixture"][0].numpy()
+        starts = [s for s in range(0, mixture.size - length + 1, 160)
+                  if np.allclose(mixture[s : s + length], clip)]  # fmt: skip
+        if starts:  # a span of the mixture, 1-2 s, where the target is active
+            assert 16000 <= length <= 32000
+            target = item["target"][0].numpy()
+            span_energy = np.sum(target[starts[0] : starts[0] + length] ** 2)
+            best = max(
+                np.sum(target[s : s + length] ** 2) for s in range(0, target.size - length + 1, 160)
+            )
+            assert span_energy >= 0.5 * best - 1e-6
+            counts["span"] += 1
+        else:  # another recording of the target's class: only "tone" has several clips
+            assert dataset.clips[item["target_index"]].label == "tone"
+            assert length <= 4 * 16000
+            counts["recording"] += 1
+    assert counts["none"] > 0 and counts["span"] > 0 and counts["recording"] > 0
+    assert 0 < counts["text"] < counts["span"] + counts["recording"]

@@ -1,4 +1,5 @@
-"""Spectrogram pictures (PNG) for the result page, drawn with matplotlib's Agg backend.
+"""Spectrogram pictures (PNG) for the result page and the span picker, drawn with
+matplotlib's Agg backend.
 
 Figures are made without pyplot, so drawing from several request threads is safe.
 """
@@ -28,15 +29,22 @@ def spectrogram_db(waveform: np.ndarray) -> np.ndarray:
 
 
 def spectrogram_png(
-    waveform: np.ndarray, sample_rate: int, *, reference_db: float | None = None
+    waveform: np.ndarray,
+    sample_rate: int,
+    *,
+    reference_db: float | None = None,
+    bare: bool = False,
 ) -> bytes:
-    """A PNG spectrogram; pass the mixture's peak as ``reference_db`` to share one colour scale."""
+    """A PNG spectrogram; pass the mixture's peak as ``reference_db`` to share one colour scale.
+
+    ``bare``: a wide picture without axes or margins, whose x runs linearly from 0 to the
+    audio's duration (the page's span picker maps clicks to times with it)."""
     spectrogram = spectrogram_db(waveform)
     top_db = float(spectrogram.max()) if reference_db is None else reference_db
     seconds = np.asarray(waveform).shape[-1] / sample_rate
-    figure = Figure(figsize=(4.4, 2.4), dpi=150)
+    figure = Figure(figsize=(8.0, 2.0) if bare else (4.4, 2.4), dpi=100 if bare else 150)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0)) if bare else figure.add_subplot()
     axes.imshow(
         spectrogram,
         origin="lower",
@@ -47,9 +55,12 @@ def spectrogram_png(
         extent=(0.0, seconds, 0.0, sample_rate / 2000.0),
         interpolation="nearest",
     )
-    axes.set_xlabel("time (s)")
-    axes.set_ylabel("frequency (kHz)")
-    figure.tight_layout(pad=0.4)
+    if bare:
+        axes.set_axis_off()
+    else:
+        axes.set_xlabel("time (s)")
+        axes.set_ylabel("frequency (kHz)")
+        figure.tight_layout(pad=0.4)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -12,7 +12,7 @@ import numpy as np
 import soundfile as sf
 
 from querysep.web.pictures import spectrogram_db, spectrogram_png
-from querysep.web.separation import Separation
+from querysep.web.separation import Conditions, Separation
 
 TRACKS = ("mixture", "separated", "residual")
 
@@ -37,9 +37,7 @@ class Track:
 @dataclass(frozen=True)
 class Result:
     source_name: str
-    query: str
-    negative_query: str
-    remove: bool
+    conditions: Conditions
     sample_rate: int
     seconds: float
     tracks: dict[str, Track] = field(default_factory=dict)
@@ -50,9 +48,7 @@ class Result:
         return sum(len(track.wav) + len(track.picture) for track in self.tracks.values())
 
 
-def make_result(
-    separation: Separation, *, source_name: str, query: str, negative_query: str, remove: bool
-) -> Result:
+def make_result(separation: Separation, *, source_name: str) -> Result:
     """Encode the three tracks and draw their spectrograms on the mixture's colour scale."""
     reference_db = float(spectrogram_db(separation.mixture).max())
     tracks = {
@@ -66,14 +62,7 @@ def make_result(
     }
     seconds = separation.mixture.shape[-1] / separation.sample_rate
     return Result(
-        source_name,
-        query,
-        negative_query,
-        remove,
-        separation.sample_rate,
-        seconds,
-        tracks,
-        separation.hint,
+        source_name, separation.conditions, separation.sample_rate, seconds, tracks, separation.hint
     )
 
 

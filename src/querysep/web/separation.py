@@ -1,13 +1,16 @@
 """Uploads in, separations out: decoding from memory, limits, and one model call at a time.
 
 The model logic lives in the separator; this module only checks the request, decodes the
-upload (never a user-chosen path) and serialises calls to the shared model with a lock.
+uploads (never a user-chosen path) and serialises calls to the shared model with a lock.
+A separation is asked for by a text query and/or audio queries: an uploaded example
+recording of the wanted sound (a "reference clip") and time spans of the mixture.
 """
 
 from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,16 +18,54 @@ import numpy as np
 import soundfile as sf
 
 from querysep.audio.io import AudioError, load_audio
+from querysep.examples import ExampleError, Span, parse_span
+
+MAX_SPANS = 20  # spans of one request (each becomes a clip for the example encoder)
 
 
 class SeparatorLike(Protocol):
     sample_rate: int
 
-    def separate(self, waveform, sample_rate, query, *, negative_query=None, remove=False): ...
+    def separate(
+        self,
+        waveform,
+        sample_rate,
+        query=None,
+        *,
+        example=None,
+        example_spans=None,
+        negative_query=None,
+        remove=False,
+    ): ...
 
 
 class UploadError(ValueError):
-    """A request the app refuses with 400: not audio, empty query, too long."""
+    """A request the app refuses with 400: not audio, nothing to separate by, too long."""
+
+
+@dataclass(frozen=True)
+class ReferenceClip:
+    """An uploaded example recording of the wanted sound (a query by example)."""
+
+    data: bytes
+    name: str
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a separation was asked for: a text query and/or audio queries, and the options."""
+
+    query: str = ""  # "" when the sound is given by audio only
+    negative_query: str = ""
+    remove: bool = False
+    spans: tuple[Span, ...] = ()  # (start, end) seconds of the mixture where the sound plays
+    reference_name: str = ""  # the example recording's file name; "" when none
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of query used, in words, e.g. ``["text", "spans"]``."""
+        given = {"text": self.query, "example recording": self.reference_name, "spans": self.spans}
+        return [kind for kind, value in given.items() if value]
 
 
 @dataclass(frozen=True)
@@ -33,7 +74,8 @@ class Separation:
     separated: np.ndarray  # (channels, time)
     residual: np.ndarray  # (channels, time): mixture - separated
     sample_rate: int
-    hint: str | None = None  # the query is far from what the model was trained on
+    conditions: Conditions = Conditions()
+    hint: str | None = None  # the text query is far from what the model was trained on
 
 
 class SeparationService:
@@ -45,19 +87,66 @@ class SeparationService:
         self.max_query_chars = max_query_chars
         self._lock = threading.Lock()  # one model call at a time: safe and memory-flat
 
+    @property
+    def takes_audio_queries(self) -> bool:
+        """Whether the model takes example recordings and spans (it has an example encoder);
+        separators without a ``model`` are assumed to."""
+        return getattr(getattr(self.separator, "model", None), "takes_examples", True)
+
     def run(
-        self, data: bytes, name: str, query: str, *, negative_query: str = "", remove: bool = False
+        self,
+        data: bytes,
+        name: str,
+        query: str = "",
+        *,
+        negative_query: str = "",
+        remove: bool = False,
+        spans: Sequence[str] = (),
+        reference: ReferenceClip | None = None,
     ) -> Separation:
-        query = self.check_text(query, "query", required=True)
-        negative_query = self.check_text(negative_query, "negative query", required=False)
-        mixture, sample_rate = self.decode(data, name)
-        with self._lock:
-            separated = self.separator.separate(
-                mixture, sample_rate, query, negative_query=negative_query or None, remove=remove
+        """Separate the uploaded mixture by a text ``query``, an example recording
+        (``reference``) and/or ``spans`` (form texts "START:END", several split by commas)."""
+        conditions = Conditions(
+            query=self.check_text(query, "query", required=False),
+            negative_query=self.check_text(negative_query, "negative query", required=False),
+            remove=remove,
+            spans=parse_spans(spans),
+            reference_name=reference.name if reference else "",
+        )
+        if not conditions.kinds:
+            raise UploadError(
+                "the query is empty: describe the sound to separate, "
+                "give an example recording of it, or mark where it plays"
             )
+        mixture, sample_rate = self.decode(data, name)
+        audio_queries = self.audio_queries(conditions.spans, reference)
+        with self._lock:
+            try:
+                separated = self.separator.separate(
+                    mixture,
+                    sample_rate,
+                    conditions.query or None,
+                    negative_query=conditions.negative_query or None,
+                    remove=remove,
+                    **audio_queries,
+                )
+            except ExampleError as error:  # spans outside the input, silent example, ...
+                raise UploadError(str(error)) from error
         separated = np.asarray(separated, dtype=np.float32)
-        hint = self.hint(query)
-        return Separation(mixture, separated, mixture - separated, sample_rate, hint)
+        hint = self.hint(conditions.query) if conditions.query else None
+        return Separation(mixture, separated, mixture - separated, sample_rate, conditions, hint)
+
+    def audio_queries(
+        self, spans: tuple[Span, ...], reference: ReferenceClip | None
+    ) -> dict[str, object]:
+        """The separator's keyword arguments for the audio queries given; none for a text
+        query alone, so that text-only separators need not know them."""
+        queries: dict[str, object] = {}
+        if reference is not None:
+            queries["example"] = self.decode(reference.data, f"example recording {reference.name}")
+        if spans:
+            queries["example_spans"] = list(spans)
+        return queries
 
     def hint(self, query: str) -> str | None:
         """The separator's vocabulary warning for ``query`` (None when it has no vocabulary)."""
@@ -94,3 +183,17 @@ class SeparationService:
             raise UploadError(
                 f"{name}: {seconds:.1f} s is too long (at most {self.max_seconds:g} s)"
             )
+
+
+def parse_spans(texts: Sequence[str]) -> tuple[Span, ...]:
+    """Spans in seconds from form fields, each "START:END" or several split by commas
+    ("3.2:4.0, 7:8"); blank ones are skipped. Whether they lie inside the mixture is the
+    separator's check."""
+    parts = [part.strip() for text in texts for part in text.split(",")]
+    try:
+        spans = tuple(parse_span(part) for part in parts if part)
+    except ExampleError as error:
+        raise UploadError(str(error)) from error
+    if len(spans) > MAX_SPANS:
+        raise UploadError(f"{len(spans)} spans are too many (at most {MAX_SPANS})")
+    return spans

@@ -1,4 +1,10 @@
-"""The separation page, its result pages, and the JSON API."""
+"""The separation page, its result pages, and the JSON API.
+
+Both the page and the API take a text ``query`` and/or audio queries: the multipart file
+``example`` (an example recording of the wanted sound) and ``span`` fields ("START:END"
+seconds of the mixture, repeatable, or several split by commas). The page's mixture is an
+uploaded file ``audio`` or the name of a shipped demo recording, ``demo``.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +24,9 @@ from flask import (
 )
 
 from querysep.web.catalog import Example
+from querysep.web.pictures import spectrogram_png
 from querysep.web.results import ResultStore, encode_wav, make_result
-from querysep.web.separation import SeparationService, UploadError
+from querysep.web.separation import ReferenceClip, SeparationService, UploadError
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -33,7 +40,11 @@ def add_separation_routes(
 ) -> None:
     def form_page(error: str | None = None, status: int = 200):
         page = render_template(
-            "index.html", examples=list(examples.values()), form=request.form, error=error
+            "index.html",
+            examples=list(examples.values()),
+            form=request.form,
+            error=error,
+            audio_queries=service.takes_audio_queries,
         )
         return page, status
 
@@ -43,13 +54,12 @@ def add_separation_routes(
 
     @app.post("/separate")
     def separate_form():
-        options = _options(request)
         try:
             data, name = _chosen_audio(request, examples)
-            separation = service.run(data, name, **options)
+            separation = service.run(data, name, **_options(request))
         except UploadError as error:
             return form_page(str(error), 400)
-        result = make_result(separation, source_name=name, **options)
+        result = make_result(separation, source_name=name)
         return redirect(url_for("result_page", result_id=results.add(result)), code=303)
 
     @app.get("/result/<result_id>")
@@ -90,6 +100,21 @@ def add_separation_routes(
             headers["X-Querysep-Hint"] = separation.hint.encode("ascii", "replace").decode()
         return Response(wav, mimetype="audio/wav", headers=headers)
 
+    @app.post("/api/spectrogram")
+    def api_spectrogram():
+        """The mixture the form would send (file ``audio``, else the ``demo`` name) as a
+        spectrogram without axes, for the page's span picker; its duration in seconds is in
+        the header ``X-Querysep-Seconds``."""
+        try:
+            mixture, sample_rate = service.decode(*_chosen_audio(request, examples))
+        except UploadError as error:
+            abort(400, str(error))
+        picture = spectrogram_png(mixture, sample_rate, bare=True)
+        seconds = mixture.shape[-1] / sample_rate
+        return Response(
+            picture, mimetype="image/png", headers={"X-Querysep-Seconds": f"{seconds:.6f}"}
+        )
+
     @app.get("/api/vocabulary")
     def api_vocabulary():
         """``?query=...``: the vocabulary hint for a query, and the nearest training captions."""
@@ -116,19 +141,32 @@ def add_separation_routes(
 
 
 def _options(req: Request) -> dict:
+    """``SeparationService.run``'s keyword arguments from the form fields."""
     return {
         "query": req.form.get("query", "").strip(),
         "negative_query": req.form.get("negative_query", "").strip(),
         "remove": req.form.get("remove", "").strip().lower() in TRUE_WORDS,
+        "spans": req.form.getlist("span"),
+        "reference": _reference_clip(req),
     }
 
 
+def _reference_clip(req: Request) -> ReferenceClip | None:
+    """The uploaded example recording of the wanted sound (file field ``example``), if any."""
+    if "example" in req.form:
+        raise UploadError("send the example recording as the multipart file field 'example'")
+    upload = req.files.get("example")
+    if upload is None or not upload.filename:
+        return None
+    return ReferenceClip(upload.read(), _display_name(upload.filename))
+
+
 def _chosen_audio(req: Request, examples: dict[str, Example]) -> tuple[bytes, str]:
-    """The uploaded file when there is one, else the chosen shipped example."""
+    """The uploaded mixture when there is one, else the chosen shipped demo recording."""
     upload = req.files.get("audio")
     if upload is not None and upload.filename:
         return upload.read(), _display_name(upload.filename)
-    name = req.form.get("example", "")
+    name = req.form.get("demo", "")
     if not name:
         raise UploadError("choose an example or upload a mixture")
     if name not in examples:

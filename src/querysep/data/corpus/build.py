@@ -7,6 +7,7 @@ Layout of ``out_dir``::
     train/ validation/ test/ test_ood/    16 kHz mono FLAC clips + metadata.csv
     test_spec.csv                         DCASE 2024 Task 9: source,noise,snr,caption,class
     test_ood_spec.csv                     the same from test_ood/, sources of trained classes
+    test_ood_unseen_spec.csv              the same, sources of classes that are not trained
     ATTRIBUTION.md licenses/ stats.json
 
 The corpus is built in a temporary folder beside ``out_dir`` and swapped in at the end, so an
@@ -24,7 +25,13 @@ import numpy as np
 from querysep.data.corpus.captions import make_captions
 from querysep.data.corpus.collect import Clip, collect, fetch_sources
 from querysep.data.corpus.sequences import build_sequences
-from querysep.data.corpus.split import OOD_SPLIT, SPLITS, assign_splits, make_test_spec
+from querysep.data.corpus.split import (
+    OOD_SPLIT,
+    SPLITS,
+    UNSEEN_SPEC,
+    assign_splits,
+    make_test_spec,
+)
 from querysep.data.corpus.write import (
     NUM_CAPTIONS,
     CorpusStats,
@@ -104,6 +111,12 @@ def build_corpus(
         trained = {e.clip.label for e in entries if e.split == "train"}
         ood_spec = make_test_spec(_spec_clips(entries, OOD_SPLIT), num_test_mixtures, seed, trained)
         write_spec(tmp, ood_spec, "test_ood_spec.csv")
+        unseen = {e.clip.label for e in entries if e.split == OOD_SPLIT} - trained
+        if unseen:  # the classes text has nothing to go on: query by example's test
+            unseen_spec = make_test_spec(
+                _spec_clips(entries, OOD_SPLIT), num_test_mixtures // 3, seed, unseen
+            )
+            write_spec(tmp, unseen_spec, UNSEEN_SPEC)
     stats = corpus_stats(
         entries,
         sample_rate,
