@@ -266,6 +266,7 @@ def test_model_estimator_passes_each_condition_to_the_separator(spec, tmp_path):
 
 def test_evaluate_conditions_need_a_model_that_takes_examples(spec, tmp_path, capsys):
     path, audio_dir = spec
+    out = str(tmp_path / "o")
     code = main(["evaluate", "--spec", str(path), "--audio-dir", str(audio_dir),
-                 "--oracle", "irm", "--condition", "span", "--out", str(tmp_path / "o")])  # fmt: skip
+                 "--oracle", "irm", "--condition", "span", "--out", out])  # fmt: skip
     assert code == 1 and "oracles take no query" in capsys.readouterr().err

@@ -33,7 +33,17 @@ class FakeSeparator:
         self._active = 0
         self._guard = threading.Lock()
 
-    def separate(self, waveform, sample_rate, query, *, negative_query=None, remove=False):
+    def separate(
+        self,
+        waveform,
+        sample_rate,
+        query=None,
+        *,
+        example=None,
+        example_spans=None,
+        negative_query=None,
+        remove=False,
+    ):
         with self._guard:
             self._active += 1
             self.overlapped |= self._active > 1
@@ -41,6 +51,8 @@ class FakeSeparator:
         self.calls.append(
             {
                 "query": query,
+                "example": example,  # None or (waveform, sample_rate)
+                "example_spans": example_spans,
                 "negative_query": negative_query,
                 "remove": remove,
                 "shape": np.shape(waveform),

@@ -8,6 +8,7 @@ import re
 import soundfile as sf
 
 from querysep.web.results import Result, ResultStore
+from querysep.web.separation import Conditions
 from tests.web.conftest import MAX_SECONDS, wav_bytes
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -32,7 +33,7 @@ def test_index_offers_the_examples_and_their_queries(client):
 
 
 def test_example_gives_a_result_page_with_three_tracks(client, separator):
-    url = result_url(submit(client, example="street.wav"))
+    url = result_url(submit(client, demo="street.wav"))
     page = client.get(url).get_data(as_text=True)
     assert "a siren blaring" in page and "street.wav" in page
     assert page.count("<audio") == 3 and page.count("<img") == 3 and page.count("download=") == 3
@@ -51,7 +52,7 @@ def test_example_gives_a_result_page_with_three_tracks(client, separator):
 def test_upload_wins_over_the_example_and_options_reach_the_separator(client, separator):
     response = submit(
         client,
-        example="street.wav",
+        demo="street.wav",
         audio=(io.BytesIO(wav_bytes(1.0, 22050, channels=2)), "my mix.wav"),
         negative_query=" people talking ",
         remove="1",
@@ -65,11 +66,11 @@ def test_upload_wins_over_the_example_and_options_reach_the_separator(client, se
 
 def test_form_errors_are_shown_with_400(client):
     cases = {
-        "the query is empty": {"example": "street.wav", "query": "  "},
+        "the query is empty": {"demo": "street.wav", "query": "  "},
         "not a readable audio file": {"audio": (io.BytesIO(b"hello, not audio"), "x.wav")},
         "too long": {"audio": (io.BytesIO(wav_bytes(MAX_SECONDS + 1)), "long.wav")},
         "choose an example or upload": {},
-        "unknown example": {"example": "../../../etc/passwd"},
+        "unknown example": {"demo": "../../../etc/passwd"},
     }
     for message, fields in cases.items():
         response = submit(client, **fields)
@@ -86,13 +87,13 @@ def test_form_upload_over_the_limit_is_413(client):
 def test_unknown_results_and_tracks_are_404(client):
     assert client.get("/result/no-such-id").status_code == 404
     assert client.get("/result/no-such-id/separated.wav").status_code == 404
-    url = result_url(submit(client, example="birds.flac"))
+    url = result_url(submit(client, demo="birds.flac"))
     assert client.get(f"{url}/secret.wav").status_code == 404
     assert client.get(f"{url}/separated.txt").status_code == 404
 
 
 def test_audio_supports_range_requests_for_seeking(client):
-    url = result_url(submit(client, example="birds.flac"))
+    url = result_url(submit(client, demo="birds.flac"))
     response = client.get(f"{url}/separated.wav", headers={"Range": "bytes=0-99"})
     assert response.status_code == 206 and len(response.data) == 100
 
@@ -120,7 +121,7 @@ def test_pages_send_security_headers(client):
 
 def test_result_store_is_a_bounded_lru():
     store = ResultStore(max_results=2)
-    results = [Result(f"clip{k}", "q", "", False, 16000, 1.0) for k in range(3)]
+    results = [Result(f"clip{k}", Conditions("q"), 16000, 1.0) for k in range(3)]
     first, second = store.add(results[0]), store.add(results[1])
     assert store.get(first) is results[0]  # now the most recent
     third = store.add(results[2])
