@@ -295,3 +295,23 @@ def test_a_silent_example_and_a_text_only_model_are_refused(
     assert main(["separate", str(folder), "--example-span", "0:1",
                  "--checkpoint", example_checkpoint]) == 2  # fmt: skip
     assert "one input" in capsys.readouterr().err
+
+
+def test_onnx_export_covers_the_example_encoder(
+    example_separator, example_checkpoint, folder, tmp_path
+):
+    pytest.importorskip("onnxruntime")
+    from querysep.export import OnnxError, example_path
+
+    path = tmp_path / "tiny.onnx"
+    assert main(["export-onnx", "--checkpoint", example_checkpoint, "--out", str(path)]) == 0
+    assert example_path(path).is_file()
+    audio = load_audio(folder / "street.wav")[0][0]
+    queries = {"example_spans": [(0.2, 1.0), (1.1, 1.4)], "example": (tone(440, 2.3), 16000)}
+    expected = example_separator.separate(audio, 16000, "a tone", **queries)
+    got = example_separator.use_onnx(path).separate(audio, 16000, "a tone", **queries)
+    example_separator.use_onnx(None)
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+    example_path(path).unlink()
+    with pytest.raises(OnnxError, match="export it again"):
+        example_separator.use_onnx(path)

@@ -95,10 +95,14 @@ class Separator:
         Export with ``querysep export-onnx`` (:func:`querysep.export.export_onnx`) from the
         same checkpoint: STFT, text encoding and windows stay in PyTorch either way.
         """
-        from querysep.export import OnnxNetwork
+        from querysep.export import OnnxExampleEncoder, OnnxNetwork, example_path
 
         runner = None if path is None else OnnxNetwork(path, num_threads=num_threads)
+        example_runner = None
+        if path is not None and self.model.takes_examples:
+            example_runner = OnnxExampleEncoder(example_path(path), num_threads=num_threads)
         self.model.inference_network = runner
+        self.model.inference_example_encoder = example_runner
         return self
 
     # -- what it is -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ whichever side a row does not use, so a text-only row attends to exactly what it
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from querysep.text.embedding import TextEmbedding, masked_mean
@@ -22,7 +23,9 @@ class ExampleEncoder(nn.Module):
     Four stride-2 conv layers (no batch statistics: padded examples must not change real
     ones), the frequency axis flattened into a per-frame vector (the spectral shape is what
     identifies a sound), LayerNorm, then ``num_tokens`` learned queries pool the frames by
-    attention (padded frames excluded) and a linear layer maps them to the token width.
+    multi-head attention (padded frames excluded) and a linear layer maps them to the token
+    width. Written with ``scaled_dot_product_attention`` so the frame axis stays dynamic in
+    ONNX (``nn.MultiheadAttention`` traces its sequence length as a constant).
     """
 
     def __init__(
@@ -46,8 +49,10 @@ class ExampleEncoder(nn.Module):
         self.frame = nn.Sequential(
             nn.Linear(in_channels * freqs, hidden_dim), nn.LayerNorm(hidden_dim)
         )
-        self.queries = nn.Parameter(torch.randn(num_tokens, hidden_dim) * 0.02)
-        self.pool = nn.MultiheadAttention(hidden_dim, num_heads, batch_first=True)
+        assert hidden_dim % num_heads == 0, "hidden_dim must be divisible by num_heads"
+        self.num_heads = num_heads
+        self.queries = nn.Parameter(torch.randn(num_heads, num_tokens, hidden_dim // num_heads))
+        self.key_value = nn.Linear(hidden_dim, 2 * hidden_dim)
         self.out = nn.Sequential(nn.LayerNorm(hidden_dim), nn.Linear(hidden_dim, out_dim))
 
     def forward(self, features: torch.Tensor, frame_mask: torch.Tensor) -> TextEmbedding:
@@ -59,9 +64,14 @@ class ExampleEncoder(nn.Module):
         # a coarse frame is real when any of the fine frames it covers is
         real = frame_mask[:, :: self.time_stride][:, :frames]  # (batch, frames')
         real = real | ~real.any(dim=1, keepdim=True)  # a row with no real frame sees all
-        queries = self.queries.expand(x.shape[0], -1, -1)  # (batch, num_tokens, hidden)
-        pooled, _ = self.pool(queries, x, x, key_padding_mask=~real, need_weights=False)
-        tokens = self.out(pooled)  # (batch, num_tokens, out_dim)
+        key, value = self.key_value(x).chunk(2, dim=-1)  # (batch, frames', hidden) each
+        key = key.unflatten(-1, (self.num_heads, -1)).transpose(1, 2)  # (b, heads, frames', d)
+        value = value.unflatten(-1, (self.num_heads, -1)).transpose(1, 2)
+        queries = self.queries.expand(x.shape[0], -1, -1, -1)  # (batch, heads, num_tokens, d)
+        pooled = F.scaled_dot_product_attention(
+            queries, key, value, attn_mask=real[:, None, None, :]
+        )  # (batch, heads, num_tokens, d)
+        tokens = self.out(pooled.transpose(1, 2).flatten(2))  # (batch, num_tokens, out_dim)
         mask = torch.ones(tokens.shape[:2], dtype=torch.bool, device=tokens.device)
         return TextEmbedding.from_tokens(tokens, mask)
 

@@ -98,6 +98,7 @@ class SeparationModel(nn.Module):
         self.inference_dtype: torch.dtype = torch.float32  # bfloat16 = bf16 autocast on CPU
         # another runner of the network for inference (ONNX Runtime), set by the product
         self.inference_network: Callable | None = None
+        self.inference_example_encoder: Callable | None = None  # the same for the encoder
 
     @classmethod
     def from_config(
@@ -190,11 +191,13 @@ class SeparationModel(nn.Module):
         frame_mask = torch.ones(1, features.shape[-1], dtype=torch.bool, device=features.device)
         return encoder(features, frame_mask)
 
-    def _example_encoder(self) -> ExampleEncoder:
+    def _example_encoder(self) -> Callable:
         if self.example_encoder is None:
             raise ValueError(
                 "this model takes text queries only (it was trained without an example encoder)"
             )
+        if self.inference_example_encoder is not None and not torch.is_grad_enabled():
+            return self.inference_example_encoder  # inference only, as the network's runner
         return self.example_encoder
 
     def spectrogram(self, waveform: torch.Tensor) -> torch.Tensor:
