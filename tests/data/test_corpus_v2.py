@@ -216,3 +216,21 @@ def test_parallel_collect_equals_serial(tmp_path):
     assert [c.digest for c in serial.clips] == [c.digest for c in parallel.clips]
     assert [c.package for c in parallel.clips] == ["pkg0", "pkg1"]
     assert parallel.num_duplicates == 1 and all(c.label == "bird" for c in parallel.clips)
+
+
+def test_ood_specs_hold_trained_sources_and_a_spec_of_unseen_classes():
+    from querysep.data.corpus.build import ood_specs
+    from querysep.data.corpus.split import OOD_SPEC, UNSEEN_SPEC
+
+    entries = [
+        _clip(label, "pkg", f"{label}{k}", 2.0, split=split)
+        for label, split in [("dog", "train"), ("rain", "train"), ("dog", OOD_SPLIT),
+                             ("rain", OOD_SPLIT), ("coins", OOD_SPLIT), ("knock", OOD_SPLIT)]
+        for k in range(3)
+    ]  # fmt: skip
+    specs = ood_specs(entries, num_rows=30, seed=0)
+    assert {r.label for r in specs[OOD_SPEC]} == {"dog", "rain"} and len(specs[OOD_SPEC]) == 30
+    assert {r.label for r in specs[UNSEEN_SPEC]} == {"coins", "knock"}
+    assert len(specs[UNSEEN_SPEC]) == 10
+    trained_only = [e for e in entries if e.clip.label in ("dog", "rain")]
+    assert UNSEEN_SPEC not in ood_specs(trained_only, num_rows=30, seed=0)

@@ -26,6 +26,7 @@ from querysep.data.corpus.captions import make_captions
 from querysep.data.corpus.collect import Clip, collect, fetch_sources
 from querysep.data.corpus.sequences import build_sequences
 from querysep.data.corpus.split import (
+    OOD_SPEC,
     OOD_SPLIT,
     SPLITS,
     UNSEEN_SPEC,
@@ -106,17 +107,10 @@ def build_corpus(
         write_split(tmp, split, [e for e in entries if e.split == split], sample_rate, progress)
     spec = make_test_spec(_spec_clips(entries, "test"), num_test_mixtures, seed)
     write_spec(tmp, spec)
-    ood_spec = []
-    if held_out:
-        trained = {e.clip.label for e in entries if e.split == "train"}
-        ood_spec = make_test_spec(_spec_clips(entries, OOD_SPLIT), num_test_mixtures, seed, trained)
-        write_spec(tmp, ood_spec, "test_ood_spec.csv")
-        unseen = {e.clip.label for e in entries if e.split == OOD_SPLIT} - trained
-        if unseen:  # the classes text has nothing to go on: query by example's test
-            unseen_spec = make_test_spec(
-                _spec_clips(entries, OOD_SPLIT), num_test_mixtures // 3, seed, unseen
-            )
-            write_spec(tmp, unseen_spec, UNSEEN_SPEC)
+    ood = ood_specs(entries, num_test_mixtures, seed) if held_out else {}
+    for name, rows in ood.items():
+        write_spec(tmp, rows, name)
+    ood_spec = ood.get(OOD_SPEC, [])
     stats = corpus_stats(
         entries,
         sample_rate,
@@ -130,6 +124,19 @@ def build_corpus(
     write_attribution(tmp, sources, stats)
     _swap_in(tmp, out_dir)
     return stats
+
+
+def ood_specs(entries: list[Entry], num_rows: int, seed: int) -> dict[str, list]:
+    """The out-of-package specs: sources of trained classes (``num_rows``), and sources of
+    classes that are not trained (a third as many, when there are any): text has nothing to
+    go on there, so query by example is measured on them."""
+    clips = _spec_clips(entries, OOD_SPLIT)
+    trained = {e.clip.label for e in entries if e.split == "train"}
+    specs = {OOD_SPEC: make_test_spec(clips, num_rows, seed, trained)}
+    unseen = {label for _, label, _ in clips} - trained
+    if unseen:
+        specs[UNSEEN_SPEC] = make_test_spec(clips, num_rows // 3, seed, unseen)
+    return specs
 
 
 def _spec_clips(entries: list[Entry], split: str) -> list[tuple[str, str, list[str]]]:

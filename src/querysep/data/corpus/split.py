@@ -13,6 +13,7 @@ import numpy as np
 
 SPLITS = ("train", "validation", "test")
 OOD_SPLIT = "test_ood"  # every clip of the held-out packages, and nothing else
+OOD_SPEC = "test_ood_spec.csv"  # test_ood mixtures whose source class is trained
 UNSEEN_SPEC = "test_ood_unseen_spec.csv"  # test_ood mixtures whose source class is not trained
 SNR_DB_RANGE = (-15, 15)
 
