@@ -6,13 +6,17 @@ Prints markdown tables:
    of a query never seen before (so the text cache hides nothing), network, inverse STFT --
    first call and warm (median), both models in the same run, and their ratio;
 3. the default model with the network in PyTorch and in ONNX Runtime;
-4. peak RSS and time for long files (by default 10 and 60 minutes of 44.1 kHz stereo
+4. audio queries (issue 16): the default model with an example encoder, 10 s queried by text
+   only, by a 2 s span, by text and the span, and by a 4 s example recording (example
+   encoding counted: it runs on every call);
+5. peak RSS and time for long files (by default 10 and 60 minutes of 44.1 kHz stereo
    16-bit WAV) through ``separate_file`` (streamed: read, resample, separate, resample back,
    write), each in a fresh process so that its peak RSS is its own.
 
     .venv/bin/python benchmarks/speed.py [--threads 2] [--repeats 5] [--checkpoint CKPT]
                                          [--minutes 10 60] [--rate 44100] [--channels 2]
                                          [--no-onnx] [--long-only]
+                                         [--example-checkpoint CKPT]
 
 Without ``--checkpoint`` the shipped default model is timed (random weights of the same
 config if none is shipped: the speed is the same).
@@ -68,16 +72,39 @@ def load_separator(name: str, checkpoint: str | None, overrides=()) -> Separator
     return Separator.from_config(CONFIGS / f"{name}.yaml", list(overrides)).eval()
 
 
-def time_separation(separator: Separator, repeats: int, tag: str) -> tuple[float, list[float]]:
-    """(first call, warm calls) for 10 s, each with a new query (text encoding counted)."""
+def time_separation(
+    separator: Separator, repeats: int, tag: str, *, text: bool = True, **audio_query
+) -> tuple[float, list[float]]:
+    """(first call, warm calls) for 10 s, each with a new query (text encoding counted);
+    ``audio_query``: ``example=`` / ``example_spans=`` as ``Separator.separate`` takes them."""
     audio = test_audio(10.0)
     times = []
     for index in range(repeats + 1):
-        query = f"{tag}: a dog barking in the distance, take {index}"
+        query = f"{tag}: a dog barking in the distance, take {index}" if text else None
         start = time.perf_counter()
-        separator.separate(audio, SAMPLE_RATE, query)
+        separator.separate(audio, SAMPLE_RATE, query, **audio_query)
         times.append(time.perf_counter() - start)
     return times[0], times[1:]
+
+
+def example_runs(args: argparse.Namespace) -> None:
+    """10 s by text, span, text + span and example with the example-encoder model."""
+    if args.example_checkpoint:
+        separator = Separator.load(args.example_checkpoint)
+    else:  # random weights of the same config: the speed is the same
+        torch.manual_seed(0)
+        separator = Separator.from_config(CONFIGS / "default_example.yaml").eval()
+    queries = [
+        ("text only", True, {}),
+        ("span 2 s", False, {"example_spans": [(3.0, 5.0)]}),
+        ("text + span 2 s", True, {"example_spans": [(3.0, 5.0)]}),
+        ("example recording 4 s", False, {"example": (test_audio(4.0, seed=1), SAMPLE_RATE)}),
+    ]
+    print(f"\n| 10 s, default + example encoder ({separator.num_parameters() / 1e6:.2f} M) "
+          "| first call (s) | warm median (s) | warm best (s) |\n|---|---:|---:|---:|")  # fmt: skip
+    for row, text, audio_query in queries:
+        first, warm = time_separation(separator, args.repeats, row, text=text, **audio_query)
+        print(f"| {row} | {first:.3f} | {statistics.median(warm):.3f} | {min(warm):.3f} |")
 
 
 def write_long_file(path: Path, minutes: float, rate: int, channels: int) -> Path:
@@ -123,6 +150,9 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=2, help="long files' channels")
     parser.add_argument("--no-onnx", action="store_true")
     parser.add_argument("--long-only", action="store_true", help="only the long files")
+    parser.add_argument(
+        "--example-checkpoint", help="a model with an example encoder (default: random weights)"
+    )
     parser.add_argument("--long-child", metavar="WAV", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.long_child is not None:
@@ -136,6 +166,7 @@ def main() -> None:
 
     if not args.long_only:
         short_runs(args)
+        example_runs(args)
     long_runs(args)
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
 
