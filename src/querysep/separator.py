@@ -280,12 +280,15 @@ class Separator:
     def _example_clips(self, example: Example | None) -> list[np.ndarray]:
         if example is None:
             return []
+        self._require_example_encoder()
+        return [example_clip(example, self.sample_rate)]
+
+    def _require_example_encoder(self) -> None:
         if not self.model.takes_examples:
             raise ExampleError(
                 "this model takes text queries only (it has no example encoder); "
                 "use a checkpoint trained with examples"
             )
-        return [example_clip(example, self.sample_rate)]
 
     def condition(self, queries: list[str], clips: list[np.ndarray] | None = None) -> TextEmbedding:
         """The conditioning tokens of ``queries`` (one row each) and/or one audio example made
@@ -293,11 +296,7 @@ class Separator:
         text = self.model.encode_text(queries) if queries else None
         if not clips:
             return text
-        if not self.model.takes_examples:
-            raise ExampleError(
-                "this model takes text queries only (it has no example encoder); "
-                "use a checkpoint trained with examples"
-            )
+        self._require_example_encoder()
         device = self.model.device()
         example = self.model.encode_example([torch.from_numpy(c).to(device) for c in clips])
         if text is not None:
