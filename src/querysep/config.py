@@ -98,6 +98,7 @@ class DataConfig:
     example_probability: float = 0.0
     example_text_probability: float = 0.5
     span_probability: float = 0.5
+    dominant_span_probability: float = 0.0  # of spans, those placed where the target dominates
     span_seconds_range: list[float] = field(default_factory=lambda: [1.0, 2.0])
     example_seconds_range: list[float] = field(default_factory=lambda: [1.0, 4.0])
 

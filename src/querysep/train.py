@@ -354,6 +354,7 @@ def mixing_config(config: Config) -> MixingConfig:
         example_probability=data.example_probability,
         example_text_probability=data.example_text_probability,
         span_probability=data.span_probability,
+        dominant_span_probability=data.dominant_span_probability,
         span_seconds_range=tuple(data.span_seconds_range),
         example_seconds_range=tuple(data.example_seconds_range),
     )

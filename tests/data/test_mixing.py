@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from querysep.data.mixing import loudness_lufs, mix_at_snr, mix_equal_loudness
+from querysep.data.mixing import (
+    active_span,
+    dominant_span,
+    loudness_lufs,
+    mix_at_snr,
+    mix_equal_loudness,
+)
 from tests.conftest import noise_burst, tone
 
 
@@ -49,3 +55,19 @@ def test_thesis_mixing_equal_loudness_padding_and_alignment():
     assert abs(loudness_lufs(target, 16000) - (-23.0)) < 0.5
     assert np.all(interferer[16000:] == 0)  # shorter clip padded with silence at the end
     np.testing.assert_allclose(mixture, target + interferer)
+
+
+def test_spans_are_placed_where_the_target_plays_or_dominates():
+    rate = 16000
+    target = np.zeros(6 * rate, np.float32)
+    target[1 * rate : 2 * rate] = tone(500, 1.0, amplitude=0.5)  # loud, under loud noise
+    target[4 * rate : 5 * rate] = tone(500, 1.0, amplitude=0.2)  # quieter, alone
+    rest = np.zeros_like(target)
+    rest[: 3 * rate] = noise_burst(0, 3.0, amplitude=0.8)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        start = active_span(target, rate, rng) / rate  # the loud part: where it is active
+        assert 0.5 <= start <= 1.5
+        start = dominant_span(target, rest, rate, rng) / rate  # the quiet part, alone
+        assert 3.5 <= start <= 4.5
+    assert active_span(target[:800], rate, rng) == 0  # shorter than a span: from the start

@@ -33,6 +33,7 @@ from querysep.data.filtering import cosine_similarity, is_accepted, magnitude
 from querysep.data.mixing import (
     PEAK_LIMIT,
     active_span,
+    dominant_span,
     fit_length,
     mix_at_snr,
     mix_equal_loudness,
@@ -88,6 +89,7 @@ class MixingConfig:
     example_probability: float = 0.0
     example_text_probability: float = 0.5
     span_probability: float = 0.5
+    dominant_span_probability: float = 0.0
     span_seconds_range: tuple[float, float] = (1.0, 2.0)
     example_seconds_range: tuple[float, float] = (1.0, 4.0)
 
@@ -207,7 +209,10 @@ class MixtureDataset(Dataset):
         if rng.random() < config.span_probability or not others:
             length = int(rng.uniform(*config.span_seconds_range) * config.sample_rate)
             length = min(length, mixture.shape[-1])
-            start = active_span(source, length, rng)
+            if rng.random() < config.dominant_span_probability:
+                start = dominant_span(source, mixture - source, length, rng)
+            else:
+                start = active_span(source, length, rng)
             clip = mixture[start : start + length]
         else:
             length = int(rng.uniform(*config.example_seconds_range) * config.sample_rate)

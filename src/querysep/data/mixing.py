@@ -101,8 +101,33 @@ def active_span(
     """
     if target.shape[-1] <= length:
         return 0
-    energy = np.concatenate([[0.0], np.cumsum(np.square(target, dtype=np.float64))])
-    starts = np.arange(0, target.shape[-1] - length + 1, hop)
-    window = energy[starts + length] - energy[starts]  # (num_starts,)
+    starts, window = _window_energies(target, length, hop)
     candidates = starts[window >= 0.5 * window.max()]
     return int(candidates[int(rng.integers(len(candidates)))])
+
+
+def dominant_span(
+    target: np.ndarray,
+    rest: np.ndarray,
+    length: int,
+    rng: np.random.Generator,
+    *,
+    hop: int = 160,
+) -> int:
+    """Start of a ``length``-sample span where ``target`` dominates ``rest`` (the rest of the
+    mixture): drawn among the starts whose target-to-rest energy ratio is within 3 dB of the
+    best one. Where the target dominates, a span says unambiguously which sound is meant."""
+    if target.shape[-1] <= length:
+        return 0
+    starts, target_energy = _window_energies(target, length, hop)
+    _, rest_energy = _window_energies(rest, length, hop)
+    ratio = (target_energy + POWER_FLOOR) / (rest_energy + POWER_FLOOR)
+    candidates = starts[ratio >= 0.5 * ratio.max()]
+    return int(candidates[int(rng.integers(len(candidates)))])
+
+
+def _window_energies(signal: np.ndarray, length: int, hop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Starts on a ``hop`` grid and the energy of the ``length`` samples from each."""
+    energy = np.concatenate([[0.0], np.cumsum(np.square(signal, dtype=np.float64))])
+    starts = np.arange(0, signal.shape[-1] - length + 1, hop)
+    return starts, energy[starts + length] - energy[starts]
