@@ -77,8 +77,8 @@ def output_paths(inputs: list[tuple[Path, Path]], output: Path | None, tag: str)
 def _separate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from querysep.audio.io import AudioError
-    from querysep.examples import ExampleError, example_clip, parse_span
+    from querysep.audio.io import AudioError, audio_info
+    from querysep.examples import ExampleError, check_spans, example_clip, parse_span
     from querysep.models.checkpoint import CheckpointError
     from querysep.separator import Separator
 
@@ -97,6 +97,9 @@ def _separate(args: argparse.Namespace) -> int:
             raise FileNotFoundError("no audio files found in the given folder(s)")
         if spans and len(inputs) > 1:
             raise ValueError("--example-span marks times of one input file; give one input")
+        if spans:  # checked before any work: spans outside the file are the user's to fix
+            rate, num_frames, _ = audio_info(inputs[0][0])
+            check_spans(spans, num_frames / rate)
         outputs = output_paths(inputs, args.output, "removed" if args.remove else "separated")
         separator = Separator.load(args.checkpoint)
         try:
