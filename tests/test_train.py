@@ -136,3 +136,12 @@ def test_example_encoder_fine_tunes_from_a_text_model_with_the_network_frozen(
         env=environment(), capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert bad.returncode == 2 and "do not fit" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_example_queries_without_an_example_encoder_are_a_config_error(clotho_folder, tmp_path):
+    result = subprocess.run(
+        train_command(clotho_folder, tmp_path / "run", "data.example_probability=0.5"),
+        env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 2 and "model.example_tokens" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -24,7 +24,7 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     try:
         path = train(config, resume=args.resume)
-    except CheckpointError as error:  # e.g. train.init_from that does not fit the config
+    except (CheckpointError, ConfigError) as error:  # e.g. an init_from that does not fit
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"separator written to {path}")

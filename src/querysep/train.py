@@ -20,7 +20,7 @@ from lightning.pytorch.callbacks import Callback, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
-from querysep.config import Config
+from querysep.config import Config, ConfigError
 from querysep.data.augment import AugmentConfig
 from querysep.data.captions import CaptionedClip, load_captions
 from querysep.data.dataset import MixingConfig, MixtureDataset
@@ -295,6 +295,11 @@ def resolve_resume(resume: str | None, out_dir: Path) -> str | None:
 
 def train(config: Config, resume: str | None = None) -> Path:
     """Train (or resume) and return the path of the exported ``separator.pt``."""
+    if config.data.example_probability > 0 and config.model.example_tokens <= 0:
+        raise ConfigError(
+            "data.example_probability > 0 draws example queries, but the model has no example "
+            "encoder: set model.example_tokens (e.g. 4), or data.example_probability=0"
+        )
     out_dir = Path(config.train.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))

@@ -170,9 +170,7 @@ class SeparationModel(nn.Module):
     def encode_examples(self, examples: torch.Tensor, lengths: torch.Tensor) -> TextEmbedding:
         """Example clips ``(batch, time)``, zero-padded after ``lengths`` samples -> tokens."""
         encoder = self._example_encoder()
-        features, _ = FEATURES[self.config.model.features](
-            self.spectrogram(examples).abs()[:, None]
-        )
+        features = self.features(self.spectrogram(examples).abs()[:, None])  # (b, 1, f, t)
         frames = torch.arange(features.shape[-1], device=features.device)
         frame_mask = frames[None] * self.config.audio.hop_length < lengths[:, None]  # (b, frames)
         return encoder(features, frame_mask)
@@ -182,14 +180,15 @@ class SeparationModel(nn.Module):
         their features side by side in time -> tokens of batch 1."""
         encoder = self._example_encoder()
         features = torch.cat(
-            [
-                FEATURES[self.config.model.features](self.spectrogram(part).abs()[None, None])[0]
-                for part in parts
-            ],
-            dim=-1,
+            [self.features(self.spectrogram(part).abs()[None, None]) for part in parts], dim=-1
         )  # (1, 1, freq, frames of all parts)
         frame_mask = torch.ones(1, features.shape[-1], dtype=torch.bool, device=features.device)
         return encoder(features, frame_mask)
+
+    def features(self, magnitude: torch.Tensor) -> torch.Tensor:
+        """The network's input features of a magnitude ``(..., freq, frames)`` (the config's
+        ``model.features``: each clip's own dB range, or the absolute one)."""
+        return FEATURES[self.config.model.features](magnitude)[0]
 
     def _example_encoder(self) -> Callable:
         if self.example_encoder is None:
