@@ -315,3 +315,23 @@ def test_onnx_export_covers_the_example_encoder(
     example_path(path).unlink()
     with pytest.raises(OnnxError, match="export it again"):
         example_separator.use_onnx(path)
+
+
+def test_the_text_encoder_is_freed_before_the_files_and_not_reloaded(
+    folder, checkpoint, monkeypatch
+):
+    from querysep.separator import Separator
+
+    seen = []
+    separate_file = Separator.separate_file
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.text_encoder.model)  # None: the weights were freed for the windows
+        result = separate_file(self, *args, **kwargs)
+        seen.append(self.text_encoder.model)  # still None: both queries came from the cache
+        return result
+
+    monkeypatch.setattr(Separator, "separate_file", spy)
+    command = ["separate", str(folder), "--query", "a tone", "--negative-query", "hiss"]
+    assert main([*command, "--checkpoint", checkpoint]) == 0
+    assert len(seen) == 4 and all(model is None for model in seen)

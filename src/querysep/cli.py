@@ -80,8 +80,9 @@ def _separate(args: argparse.Namespace) -> int:
     from querysep.audio.io import AudioError, audio_info
     from querysep.examples import ExampleError, check_spans, example_clip, parse_span
     from querysep.models.checkpoint import CheckpointError
-    from querysep.separator import Separator
+    from querysep.separator import Separator, map_large_allocations
 
+    map_large_allocations()  # long files: memory flat and low (docs/BENCHMARKS.md)
     try:
         for name, text in (("--query", args.query), ("--negative-query", args.negative_query)):
             if text is not None and not text.strip():
@@ -122,6 +123,7 @@ def _separate(args: argparse.Namespace) -> int:
     hint = separator.query_hint(args.query) if args.query else None
     if hint:
         print(f"warning: {hint}", file=sys.stderr)
+    release_text_encoder(separator, [args.query, args.negative_query])
     print(describe_request(args, inputs), file=sys.stderr)
     failures = 0
     for (source, _), out in zip(tqdm(inputs, desc="files", disable=len(inputs) < 2), outputs):
@@ -147,6 +149,15 @@ def _separate(args: argparse.Namespace) -> int:
     if failures:
         print(f"{failures} of {len(inputs)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
+
+
+def release_text_encoder(separator, queries: list[str | None]) -> None:
+    """Encode the run's queries once (they stay cached) and free the text encoder's weights:
+    every file of the run is separated with memory for the windows (docs/BENCHMARKS.md)."""
+    queries = [query for query in queries if query]
+    if queries:
+        separator.encode_text(queries)
+    separator.text_encoder.release()
 
 
 def describe_request(args: argparse.Namespace, inputs: list) -> str:

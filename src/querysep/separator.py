@@ -24,18 +24,18 @@ import numpy as np
 import torch
 
 from querysep.apply import WindowPlan, overlap_add, stream_windows
-from querysep.audio.io import BlockReader, BlockWriter, resample
+from querysep.audio.io import BlockReader, BlockWriter, fit_length, resample
 from querysep.audio.stft import DbStats, stft
 from querysep.config import AudioConfig, Config
-from querysep.data.mixing import fit_length
 from querysep.examples import Example, ExampleError, Span, example_clip, read_span_clips, span_clips
 from querysep.models.checkpoint import read_payload, resolve_checkpoint, save_payload
 from querysep.models.example import join_conditions
+from querysep.models.inference import inference_copy
 from querysep.models.separation import SeparationModel, ratio_mask
 from querysep.text import TextEmbedding, TextEncoder
 from querysep.vocabulary import Vocabulary
 
-WINDOW_SECONDS = 60.0  # long enough that the context costs <= 1.3x the network work
+WINDOW_SECONDS = 52.0  # the context (the receptive field) costs <= 1.3x the network work
 OVERLAP_SECONDS = 1.0
 
 
@@ -74,6 +74,7 @@ class Separator:
         model = SeparationModel.from_payload(
             payload, text_encoder=text_encoder, config=config, source=str(path)
         )
+        model.use_inference_network(inference_copy(model.network))  # folded, channels-last
         separator = cls(model)
         separator.metadata = payload.get("metadata", {})
         separator.vocabulary = Vocabulary.from_payload(payload.get("vocabulary"))
@@ -97,11 +98,14 @@ class Separator:
         """
         from querysep.export import OnnxExampleEncoder, OnnxNetwork, example_path
 
-        runner = None if path is None else OnnxNetwork(path, num_threads=num_threads)
+        if path is None:
+            runner = inference_copy(self.model.network)
+        else:
+            runner = OnnxNetwork(path, num_threads=num_threads)
         example_runner = None
         if path is not None and self.model.takes_examples:
             example_runner = OnnxExampleEncoder(example_path(path), num_threads=num_threads)
-        self.model.inference_network = runner
+        self.model.use_inference_network(runner)
         self.model.inference_example_encoder = example_runner
         return self
 
@@ -130,6 +134,8 @@ class Separator:
 
     def to(self, device: str | torch.device) -> Separator:
         self.model.to(device)
+        if isinstance(self.model.inference_network, torch.nn.Module):
+            self.model.inference_network.to(device)
         return self
 
     def eval(self) -> Separator:
@@ -354,10 +360,27 @@ def release_freed_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+MMAP_THRESHOLD_BYTES = 4 << 20
+
+
+def map_large_allocations() -> None:
+    """Serve allocations of 4 MiB and more (audio, spectrograms, activations) from their own
+    memory maps, returned to the system the moment they are freed (glibc ``mallopt``).
+
+    By default glibc raises this threshold each time such a block is freed (up to 32 MiB),
+    so a window's large tensors end up on the heap, where the holes they leave raise the peak
+    (by about 100 MiB for a 60 s window; docs/BENCHMARKS.md). Process-wide, so it is left to
+    the program (``querysep separate`` calls it first); elsewhere this does nothing.
+    """
+    if _LIBC is not None:
+        _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
 def _load_libc():
     try:
         libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim  # noqa: B018 (glibc only)
+        libc.malloc_trim, libc.mallopt  # noqa: B018 (glibc only)
         return libc
     except (OSError, AttributeError):
         return None

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from querysep.config import TextConfig
 from querysep.text import TextEmbedding, TextEncoder, TextEncoderError, build_text_encoder
 from querysep.text.embedding import masked_mean, pad_tokens
-from querysep.text.encoders import TransformerTextEncoder
+from querysep.text.minilm import MiniLMTextEncoder
 
 # -- padding and pooling ------------------------------------------------------------------
 
@@ -142,9 +142,7 @@ def test_minilm_loads_without_network_and_hits_the_disk_cache(tmp_path, monkeypa
 
 
 def test_max_tokens_truncates(minilm):
-    short = TransformerTextEncoder(
-        name="minilm", model=minilm.model, tokenizer=minilm.tokenizer, max_tokens=4
-    )
+    short = MiniLMTextEncoder(name="minilm", model_dir=minilm.model_dir, max_tokens=4)
     text = short.encode(["one two three four five six seven"])
     assert text.tokens.shape == (1, 4, 384)
 
@@ -206,3 +204,16 @@ def test_t5_without_weights_raises_one_helpful_error(tmp_path, make_path):
 def test_unknown_encoder_name_is_an_error():
     with pytest.raises(TextEncoderError, match="flan-t5-base"):
         build_text_encoder(TextConfig(name="bert-huge"))
+
+
+def test_release_frees_the_weights_and_a_new_text_reloads_them(minilm):
+    encoder = build_text_encoder(TextConfig(name="minilm"))  # its own: the fixture is shared
+    before = encoder.encode(["a dog barking"])
+    encoder.release()
+    assert encoder.model is None
+    cached = encoder.encode(["a dog barking"])  # from the memory cache: no weights needed
+    assert encoder.model is None
+    assert torch.equal(cached.tokens, before.tokens)
+    new = encoder.encode(["rain on a tin roof"])  # not cached: the weights come back
+    assert encoder.model is not None
+    assert torch.allclose(new.tokens, minilm.encode(["rain on a tin roof"]).tokens, atol=1e-5)

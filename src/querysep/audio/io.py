@@ -53,6 +53,14 @@ def load_audio(
     return waveform, int(file_rate)
 
 
+def fit_length(waveform: np.ndarray, length: int) -> np.ndarray:
+    """Crop or zero-pad the last axis to ``length`` (padding at the end)."""
+    if waveform.shape[-1] >= length:
+        return waveform[..., :length]
+    pad = [(0, 0)] * (waveform.ndim - 1) + [(0, length - waveform.shape[-1])]
+    return np.pad(waveform, pad)
+
+
 def resample(waveform: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """Resample ``(..., time)`` float audio with soxr (high quality)."""
     if from_rate == to_rate:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from querysep.audio.io import load_audio
+from querysep.audio.io import fit_length, load_audio
 from querysep.data.augment import AugmentConfig, augment
 from querysep.data.captions import CaptionedClip
 from querysep.data.filtering import cosine_similarity, is_accepted, magnitude
@@ -34,7 +34,6 @@ from querysep.data.mixing import (
     PEAK_LIMIT,
     active_span,
     dominant_span,
-    fit_length,
     mix_at_snr,
     mix_equal_loudness,
 )

@@ -7,18 +7,11 @@ import warnings
 import numpy as np
 import pyloudnorm
 
+from querysep.audio.io import fit_length
 from querysep.metrics import POWER_FLOOR
 
 PEAK_LIMIT = 0.9  # DCASE: if the mixture would clip, scale source and mixture to this peak
 MIN_LOUDNESS_SECONDS = 0.4  # BS.1770 gating block; shorter clips are measured tiled
-
-
-def fit_length(waveform: np.ndarray, length: int) -> np.ndarray:
-    """Crop or zero-pad the last axis to ``length`` (padding at the end)."""
-    if waveform.shape[-1] >= length:
-        return waveform[..., :length]
-    pad = [(0, 0)] * (waveform.ndim - 1) + [(0, length - waveform.shape[-1])]
-    return np.pad(waveform, pad)
 
 
 def scale_to_snr(source: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:

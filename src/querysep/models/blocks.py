@@ -235,9 +235,13 @@ class CrossAttention(nn.Module):
         attended = self.out(attended.transpose(1, 2).flatten(2))  # (b, bands*frames, channels)
         attended = attended.unflatten(1, (num_bands, num_frames))  # (b, bands, frames, channels)
         band_of_freq = torch.arange(num_freqs, device=x.device) * num_bands // num_freqs
+        channels_last = x.is_contiguous(memory_format=torch.channels_last)
         x = x.permute(0, 2, 3, 1) + attended[:, band_of_freq]  # (b, freq, frames, channels)
-        # contiguous NCHW: channels-last 1x1 conv backward hangs in oneDNN (torch 2.13, AVX2)
-        return x.permute(0, 3, 1, 2).contiguous()  # (batch, channels, freq, frames)
+        x = x.permute(0, 3, 1, 2)  # (batch, channels, freq, frames), stored channels-last
+        # Channels-last in, channels-last out (the inference copy, see models/inference.py);
+        # otherwise contiguous NCHW: channels-last 1x1 conv backward hangs in oneDNN (torch
+        # 2.13, AVX2), so training stays NCHW.
+        return x if channels_last else x.contiguous()
 
 
 class FiLM(nn.Module):

@@ -96,9 +96,15 @@ class SeparationModel(nn.Module):
                 hidden_dim=config.model.example_dim,
             )
         self.inference_dtype: torch.dtype = torch.float32  # bfloat16 = bf16 autocast on CPU
-        # another runner of the network for inference (ONNX Runtime), set by the product
-        self.inference_network: Callable | None = None
+        # another runner of the network for inference (the folded copy, ONNX Runtime), set
+        # by the product with use_inference_network
+        self.use_inference_network(None)
         self.inference_example_encoder: Callable | None = None  # the same for the encoder
+
+    def use_inference_network(self, network: Callable | None) -> None:
+        """Run ``network`` in place of the trained one when no gradients are wanted (``None``:
+        the trained one). Held outside the module tree: never trained, never in checkpoints."""
+        self.__dict__["inference_network"] = network
 
     @classmethod
     def from_config(

