@@ -70,27 +70,38 @@ def write_report(out_dir: Path, summary: dict) -> Path:
     if summary.get("per_snr_band"):
         lines += [
             "",
-            "| input SNR band | count | SDRi | SI-SDRi | near-silent |",
-            "|---|---:|---:|---:|---:|",
+            "| input SNR band | count | SDRi | SI-SDRi | near-silent | closer to mixture |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
         for band, stats in summary["per_snr_band"].items():
             low, high = band.removeprefix("snr_").split("_", 1)
-            silent = f"{100 * stats['near_silent']:.0f} %" if "near_silent" in stats else "–"
             lines.append(
                 f"| {low} to {high} dB | {stats['count']} | {stats['sdri']:.2f} "
-                f"| {stats['si_sdri']:.2f} | {silent} |"
+                f"| {stats['si_sdri']:.2f} | {_share(stats, 'near_silent')} "
+                f"| {_share(stats, 'closer_to_mixture')} |"
             )
     lines += ["", "![SDRi histogram](sdri_hist.png)", "", "![SDRi vs SNR](sdri_vs_snr.png)", ""]
     if "per_class" in summary:
-        lines += ["## Per class", "", "| class | count | SDRi | SI-SDRi |", "|---|---:|---:|---:|"]
+        lines += [
+            "## Per class",
+            "",
+            "| class | count | SDRi | SI-SDRi | near-silent | closer to mixture |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for name, stats in summary["per_class"].items():
             lines.append(
-                f"| {name} | {stats['count']} | {stats['sdri']:.2f} | {stats['si_sdri']:.2f} |"
+                f"| {name} | {stats['count']} | {stats['sdri']:.2f} | {stats['si_sdri']:.2f} "
+                f"| {_share(stats, 'near_silent')} | {_share(stats, 'closer_to_mixture')} |"
             )
         lines += ["", "![per class](per_class.png)", ""]
     path = out_dir / "report.md"
     path.write_text("\n".join(lines))
     return path
+
+
+def _share(stats: dict, name: str) -> str:
+    """A 0..1 share as a whole percentage, or a dash when the evaluation did not measure it."""
+    return f"{100 * stats[name]:.0f} %" if name in stats else "–"
 
 
 def _save(figure, path: Path) -> Path:
