@@ -81,6 +81,8 @@ class DataConfig:
     filter_max_tries: int = 10
     caption_choice: str = "random"  # random | first
     balance_classes: bool = True  # draw the target's class uniformly when classes are known
+    # balanced: the target's class drawn with probability ∝ (its clips)^exponent (0: uniform)
+    class_weight_exponent: float = 0.0
     num_workers: int = 2
     num_validation: int = 64
     augment: bool = True

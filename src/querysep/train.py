@@ -349,6 +349,7 @@ def mixing_config(config: Config) -> MixingConfig:
         filter_snr_db=data.filter_snr_db,
         caption_choice=data.caption_choice,
         balance_classes=data.balance_classes,
+        class_weight_exponent=data.class_weight_exponent,
         n_fft=config.audio.n_fft,
         hop_length=config.audio.hop_length,
         num_interferers=tuple(data.num_interferers),

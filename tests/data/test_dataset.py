@@ -91,29 +91,46 @@ def test_filter_at_equal_power_keeps_target_dominant_mixtures(clotho_folder):
             assert target.label != at_equal.clips[item["interferer_index"]].label
 
 
-def test_interferer_classes_are_balanced_when_one_class_dominates(tmp_path):
-    """Speech is most of the offline corpus: interferers must not be mostly speech."""
+def speech_heavy_labels(tmp_path, **overrides) -> tuple[list[str], list[str]]:
+    """Target and interferer labels of 400 items over 37 "speech" clips and one clip of each
+    of three other classes."""
     from querysep.audio.io import save_audio
     from querysep.data.captions import CaptionedClip
     from tests.conftest import tone
 
     clips = []
-    for index in range(40):  # 37 "speech" clips and one clip of each of three other classes
+    for index in range(40):
         label = ["speech"] * 37 + ["bell", "rain", "dog"]
         path = tmp_path / f"clip{index}.wav"
         save_audio(path, tone(200 + 20 * index, 0.5), 16000)
         clips.append(CaptionedClip(path=path, captions=(f"sound {index}",), label=label[index]))
-    config = MixingConfig(segment_seconds=0.5, filter_threshold=None)
+    config = MixingConfig(segment_seconds=0.5, filter_threshold=None, **overrides)
     dataset = MixtureDataset(clips, config=config, length=400, seed=3)
     targets, interferers = [], []
     for index in range(len(dataset)):
         item = dataset[index]
         targets.append(clips[item["target_index"]].label)
         interferers.append(clips[item["interferer_index"]].label)
+    return targets, interferers
+
+
+def test_interferer_classes_are_balanced_when_one_class_dominates(tmp_path):
+    """Speech is most of the offline corpus: interferers must not be mostly speech."""
+    targets, interferers = speech_heavy_labels(tmp_path)
     assert 0.15 < np.mean(np.array(targets) == "speech") < 0.35  # a quarter: 1 class of 4
     # the other three classes are drawn for the interferer of a speech target, and speech
     # is one of three for the others: about a quarter overall, never 37/40
     assert 0.15 < np.mean(np.array(interferers) == "speech") < 0.4
+    assert all(t != i for t, i in zip(targets, interferers))
+
+
+def test_class_weight_exponent_draws_large_classes_more_often_as_targets(tmp_path):
+    """Exponent 0.5: speech weighs sqrt(37) = 6.1 against 1 for each other class, so it is
+    the target 6.1 / 9.1 = 67 % of the time; interferers stay drawn among the other classes."""
+    targets, interferers = speech_heavy_labels(tmp_path, class_weight_exponent=0.5)
+    assert 0.58 < np.mean(np.array(targets) == "speech") < 0.76
+    assert {"bell", "rain", "dog"} <= set(targets)
+    assert np.mean(np.array(interferers) == "speech") < 0.2  # 1 in 3 for the other third
     assert all(t != i for t, i in zip(targets, interferers))
 
 

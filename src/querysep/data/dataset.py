@@ -73,6 +73,8 @@ class MixingConfig:
     filter_snr_db: float | None = 0.0  # judge pairs at this SNR (None: the drawn one)
     caption_choice: str = "random"  # random | first
     balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
+    # balanced: target class drawn with probability ∝ (its clips)^exponent; 0 = uniform
+    class_weight_exponent: float = 0.0
     n_fft: int = 512
     hop_length: int = 256
     # closer to real recordings (querysep.data.scene); the defaults make DCASE two-source pairs
@@ -287,11 +289,23 @@ class MixtureDataset(Dataset):
         return cosine_similarity(mixture_magnitude, target_magnitude)
 
     def _target_index(self, rng: np.random.Generator) -> int:
-        """A uniformly drawn clip, or (balanced) a uniformly drawn class, then one of its clips."""
+        """A uniformly drawn clip, or (balanced) a class, then one of its clips.
+
+        The class is drawn uniformly, or with ``class_weight_exponent`` a > 0 with probability
+        ∝ (its number of clips)^a: with a = 0.3 on corpus v2, speech (8,023 of 13,103 clips)
+        is the target 4.3 % of the time instead of 0.7 %, and a class of median size keeps
+        its 0.7 %.
+        """
         if not self.clips_by_label:
             return int(rng.integers(len(self.clips)))
         labels = sorted(self.clips_by_label)
-        members = self.clips_by_label[labels[int(rng.integers(len(labels)))]]
+        if self.config.class_weight_exponent == 0:
+            label = labels[int(rng.integers(len(labels)))]
+        else:
+            sizes = np.array([len(self.clips_by_label[name]) for name in labels], dtype=float)
+            weights = sizes**self.config.class_weight_exponent
+            label = labels[int(rng.choice(len(labels), p=weights / weights.sum()))]
+        members = self.clips_by_label[label]
         return members[int(rng.integers(len(members)))]
 
     def _caption(self, clip: CaptionedClip, rng: np.random.Generator) -> str:
