@@ -77,7 +77,5 @@ def test_a_quiet_noise_floor_barely_moves_the_shipped_model(shipped):
         floor = rng.standard_normal(mixture.size).astype(np.float32) * 10 ** (-60 / 20)
         with_floor = mixture + floor
         clean.append(sdri(reference, shipped.separate(mixture, 16000, row["query"]), mixture))
-        noisy.append(
-            sdri(reference, shipped.separate(with_floor, 16000, row["query"]), with_floor)
-        )
+        noisy.append(sdri(reference, shipped.separate(with_floor, 16000, row["query"]), with_floor))
     assert abs(np.mean(noisy) - np.mean(clean)) < 0.3, (clean, noisy)
