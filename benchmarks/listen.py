@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from querysep.audio.io import load_audio, save_audio
 from querysep.metrics import sdri, si_sdr
 from querysep.separator import Separator
-from querysep.web.pictures import RANGE_DB, spectrogram_db
+from querysep.web.pictures import draw_spectrogram
 
 SAMPLE_RATE = 16000
 
@@ -34,22 +34,12 @@ def level_db(audio: np.ndarray) -> float:
 
 def figure(panels: list[tuple[str, np.ndarray]], path: Path) -> Path:
     """Spectrograms stacked, all on the first panel's colour scale."""
-    spectrograms = [spectrogram_db(audio) for _, audio in panels]
-    top = float(spectrograms[0].max())
-    seconds = panels[0][1].shape[-1] / SAMPLE_RATE
     canvas = Figure(figsize=(8.0, 2.0 * len(panels)), dpi=100)
     FigureCanvasAgg(canvas)
-    for index, ((title, _), spectrogram) in enumerate(zip(panels, spectrograms)):
+    top_db = None
+    for index, (title, audio) in enumerate(panels):
         axes = canvas.add_subplot(len(panels), 1, index + 1)
-        axes.imshow(
-            spectrogram,
-            origin="lower",
-            aspect="auto",
-            cmap="magma",
-            vmin=top - RANGE_DB,
-            vmax=top,
-            extent=(0.0, seconds, 0.0, SAMPLE_RATE / 2000.0),
-        )
+        top_db = draw_spectrogram(axes, audio, SAMPLE_RATE, reference_db=top_db)
         axes.set_title(title, fontsize=9)
         axes.set_ylabel("kHz")
     axes.set_xlabel("seconds")

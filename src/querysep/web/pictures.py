@@ -28,6 +28,28 @@ def spectrogram_db(waveform: np.ndarray) -> np.ndarray:
     return 20.0 * np.log10(magnitude.numpy() + 1e-8)  # (freq, frames)
 
 
+def draw_spectrogram(
+    axes, waveform: np.ndarray, sample_rate: int, *, reference_db: float | None = None
+) -> float:
+    """Draw the dB spectrogram of ``waveform`` on matplotlib ``axes`` (seconds, kHz), the
+    colour scale running ``RANGE_DB`` down from ``reference_db`` (default: its own peak).
+    Returns the peak used, to draw more panels on the same scale."""
+    spectrogram = spectrogram_db(waveform)
+    top_db = float(spectrogram.max()) if reference_db is None else reference_db
+    seconds = np.asarray(waveform).shape[-1] / sample_rate
+    axes.imshow(
+        spectrogram,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        vmin=top_db - RANGE_DB,
+        vmax=top_db,
+        extent=(0.0, seconds, 0.0, sample_rate / 2000.0),
+        interpolation="nearest",
+    )
+    return top_db
+
+
 def spectrogram_png(
     waveform: np.ndarray,
     sample_rate: int,
@@ -39,22 +61,10 @@ def spectrogram_png(
 
     ``bare``: a wide picture without axes or margins, whose x runs linearly from 0 to the
     audio's duration (the page's span picker maps clicks to times with it)."""
-    spectrogram = spectrogram_db(waveform)
-    top_db = float(spectrogram.max()) if reference_db is None else reference_db
-    seconds = np.asarray(waveform).shape[-1] / sample_rate
     figure = Figure(figsize=(8.0, 2.0) if bare else (4.4, 2.4), dpi=100 if bare else 150)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0)) if bare else figure.add_subplot()
-    axes.imshow(
-        spectrogram,
-        origin="lower",
-        aspect="auto",
-        cmap="magma",
-        vmin=top_db - RANGE_DB,
-        vmax=top_db,
-        extent=(0.0, seconds, 0.0, sample_rate / 2000.0),
-        interpolation="nearest",
-    )
+    draw_spectrogram(axes, waveform, sample_rate, reference_db=reference_db)
     if bare:
         axes.set_axis_off()
     else:
