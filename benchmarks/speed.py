@@ -42,7 +42,7 @@ import torch
 
 from querysep.cli import release_text_encoder
 from querysep.models.checkpoint import DEFAULT_CHECKPOINT
-from querysep.separator import Separator, map_large_allocations
+from querysep.separator import Separator
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 SAMPLE_RATE = 16000
@@ -122,10 +122,8 @@ def write_long_file(path: Path, minutes: float, rate: int, channels: int) -> Pat
 
 
 def long_file_child(path: str, checkpoint: str | None, threads: int) -> None:
-    """Run in a fresh process: separate the file ``path`` as ``querysep separate`` does (large
-    allocations mapped, the query encoded and the text encoder freed before the file); print
-    JSON time and peak RSS."""
-    map_large_allocations()
+    """Run in a fresh process: separate the file ``path`` as ``querysep separate`` does (the
+    query encoded and the text encoder freed before the file); print JSON time and peak RSS."""
     torch.set_num_threads(threads)
     separator = load_separator("default", checkpoint)
     separator.separate(test_audio(1.0), SAMPLE_RATE, "warm-up")  # lazy init out of the timing

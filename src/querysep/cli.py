@@ -80,9 +80,8 @@ def _separate(args: argparse.Namespace) -> int:
     from querysep.audio.io import AudioError, audio_info
     from querysep.examples import ExampleError, check_spans, example_clip, parse_span
     from querysep.models.checkpoint import CheckpointError
-    from querysep.separator import Separator, map_large_allocations
+    from querysep.separator import Separator
 
-    map_large_allocations()  # long files: memory flat and low (docs/BENCHMARKS.md)
     try:
         for name, text in (("--query", args.query), ("--negative-query", args.negative_query)):
             if text is not None and not text.strip():

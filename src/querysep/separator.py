@@ -360,27 +360,10 @@ def release_freed_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
-M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
-MMAP_THRESHOLD_BYTES = 4 << 20
-
-
-def map_large_allocations() -> None:
-    """Serve allocations of 4 MiB and more (audio, spectrograms, activations) from their own
-    memory maps, returned to the system the moment they are freed (glibc ``mallopt``).
-
-    By default glibc raises this threshold each time such a block is freed (up to 32 MiB),
-    so a window's large tensors end up on the heap, where the holes they leave raise the peak
-    (by about 100 MiB for a 60 s window; docs/BENCHMARKS.md). Process-wide, so it is left to
-    the program (``querysep separate`` calls it first); elsewhere this does nothing.
-    """
-    if _LIBC is not None:
-        _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-
-
 def _load_libc():
     try:
         libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim, libc.mallopt  # noqa: B018 (glibc only)
+        libc.malloc_trim  # noqa: B018 (glibc only)
         return libc
     except (OSError, AttributeError):
         return None
