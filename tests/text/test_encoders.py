@@ -217,3 +217,15 @@ def test_release_frees_the_weights_and_a_new_text_reloads_them(minilm):
     new = encoder.encode(["rain on a tin roof"])  # not cached: the weights come back
     assert encoder.model is not None
     assert torch.allclose(new.tokens, minilm.encode(["rain on a tin roof"]).tokens, atol=1e-5)
+
+
+def test_a_released_t5_encoder_reloads_its_weights_for_a_new_text(tiny_t5_dir):
+    encoder = build_text_encoder(TextConfig(name="flan-t5-base", path=str(tiny_t5_dir)))
+    before = encoder.encode(["a dog barking"])
+    encoder.release()
+    assert encoder.model is None
+    assert torch.equal(encoder.encode(["a dog barking"]).tokens, before.tokens)  # cached
+    assert encoder.model is None
+    again = encoder.encode(["rain", "a dog barking"])  # "rain" is new: the weights reload
+    assert encoder.model is not None
+    assert torch.allclose(again.tokens[1, :4], before.tokens[0], atol=1e-6)

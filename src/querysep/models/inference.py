@@ -1,12 +1,12 @@
 """A faster copy of a trained network for inference only (the product's ``Separator.load``).
 
-Two changes that leave the output the same (to float rounding) and take about a fifth off a
-separation on a 2-core CPU (docs/BENCHMARKS.md):
+Three changes that leave the output the same (to float rounding) and take about a quarter
+off a separation on a 2-core CPU (74.5 against 98.3 ms for 10 s, docs/BENCHMARKS.md):
 
 - every convolution followed by batch norm becomes one convolution (in eval mode batch norm
   is a fixed per-channel affine map, which folds into the weights: torch's
-  ``fuse_conv_bn_eval``); pre-activation batch norms, which follow a ReLU-free input but
-  precede a ReLU, stay as they are;
+  ``fuse_conv_bn_eval``); pre-activation batch norms, which come before their convolution,
+  stay as they are;
 - weights and activations are stored channels-last, the layout oneDNN's convolutions run
   in, so they are not reordered at every layer;
 - ReLUs work in place (less memory on long windows).
