@@ -1,0 +1,100 @@
+"""Side-by-side tables of ``querysep evaluate`` reports (the model card's tables).
+
+Each report folder holds the ``summary.json`` and ``rows.csv`` that ``querysep evaluate``
+writes. Prints two markdown tables: one row per report (overall, per input-SNR band, the
+closer-to-mixture and near-silent shares), then per class, worst first by the last report,
+with every report's SDRi and SI-SDRi beside it.
+
+    .venv/bin/python benchmarks/compare_reports.py NAME=DIR [NAME=DIR ...]
+
+e.g. ``v2@10k=docs/evaluation/model_v2_step10000/test_ood v2@14k=runs/eval14k/test_ood``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+BANDS = ("snr_-15_-5", "snr_-4_4", "snr_5_15")
+
+
+def load(folder: Path) -> tuple[dict, list[dict]]:
+    summary = json.loads((folder / "summary.json").read_text())
+    with open(folder / "rows.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return summary, rows
+
+
+def per_class(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """class -> mean SDRi, SI-SDRi, near-silent share and row count."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["class"], []).append(row)
+    out = {}
+    for name, group in groups.items():
+        mean = lambda key: sum(float(r[key]) for r in group) / len(group)  # noqa: E731
+        out[name] = {
+            "count": len(group),
+            "sdri": mean("sdri"),
+            "si_sdri": mean("si_sdri"),
+            "near_silent": mean("near_silent"),
+        }
+    return out
+
+
+def summary_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
+    lines = [
+        "| model | rows | SDR | SDRi | SI-SDR | SI-SDRi | SDRi / SI-SDRi at −15…−5 dB "
+        "| at −4…4 dB | at 5…15 dB | closer to mixture | near-silent |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, (summary, _) in reports.items():
+        bands = [summary["per_snr_band"].get(band) for band in BANDS]
+        cells = [f"{b['sdri']:.2f} / {b['si_sdri']:.2f}" if b else "–" for b in bands]
+        lines.append(
+            f"| {name} | {summary['count']} | {summary['sdr']:.2f} | {summary['sdri']:.2f} "
+            f"| {summary['si_sdr']:.2f} | {summary['si_sdri']:.2f} | {' | '.join(cells)} "
+            f"| {summary['closer_to_mixture']:.0%} | {summary['near_silent']:.0%} |"
+        )
+    return "\n".join(lines).replace("%", " %")
+
+
+def class_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
+    classes = {name: per_class(rows) for name, (_, rows) in reports.items()}
+    last = list(classes)[-1]
+    order = sorted(classes[last], key=lambda c: classes[last][c]["sdri"])
+    header = " | ".join(f"{n} SDRi | {n} SI-SDRi" for n in classes)
+    lines = [
+        f"| class | rows | {header} | {last} near-silent |",
+        "|---|---:|" + "---:|" * (2 * len(classes) + 1),
+    ]
+    for name in order:
+        cells = []
+        for figures in classes.values():
+            row = figures.get(name)
+            cells += [f"{row['sdri']:.2f}", f"{row['si_sdri']:.2f}"] if row else ["–", "–"]
+        near_silent = f"{classes[last][name]['near_silent']:.0%}".replace("%", " %")
+        count = classes[last][name]["count"]
+        lines.append(f"| {name} | {count} | {' | '.join(cells)} | {near_silent} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("reports", nargs="+", help="NAME=DIR: a querysep evaluate report folder")
+    args = parser.parse_args()
+    reports = {}
+    for item in args.reports:
+        name, _, folder = item.partition("=")
+        if not folder:
+            parser.error(f"expected NAME=DIR, got {item!r}")
+        reports[name] = load(Path(folder))
+    print(summary_table(reports))
+    print()
+    print(class_table(reports))
+
+
+if __name__ == "__main__":
+    main()
