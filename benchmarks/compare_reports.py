@@ -32,16 +32,15 @@ def per_class(rows: list[dict]) -> dict[str, dict[str, float]]:
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["class"], []).append(row)
-    out = {}
-    for name, group in groups.items():
-        mean = lambda key: sum(float(r[key]) for r in group) / len(group)  # noqa: E731
-        out[name] = {
-            "count": len(group),
-            "sdri": mean("sdri"),
-            "si_sdri": mean("si_sdri"),
-            "near_silent": mean("near_silent"),
-        }
-    return out
+    return {
+        name: {"count": len(group)}
+        | {key: mean(group, key) for key in ("sdri", "si_sdri", "near_silent")}
+        for name, group in groups.items()
+    }
+
+
+def mean(rows: list[dict], key: str) -> float:
+    return sum(float(row[key]) for row in rows) / len(rows)
 
 
 def summary_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
