@@ -103,6 +103,29 @@ def test_a_streamed_file_equals_the_in_memory_separation(small_windows, tmp_path
     assert sdr(one_pass[0], streamed[0]) > 30
 
 
+def test_output_is_resampled_and_written_in_short_pieces(small_windows, tmp_path, monkeypatch):
+    """soxr's stream keeps buffers as large as the largest piece it was given: windows are
+    written in pieces of at most WRITE_SECONDS (issue 15), all of the file in order."""
+    from querysep import separator as separator_module
+    from querysep.audio.io import BlockWriter
+
+    monkeypatch.setattr(separator_module, "WRITE_SECONDS", 0.5)
+    pieces = []
+    original = BlockWriter.write
+
+    def recording(self, block, **kwargs):
+        pieces.append(block.shape[-1])
+        original(self, block, **kwargs)
+
+    monkeypatch.setattr(BlockWriter, "write", recording)
+    audio = tone(300, 10.0, 44100)
+    save_audio(tmp_path / "in.wav", audio, 44100)
+    out = small_windows.separate_file(tmp_path / "in.wav", "a tone", tmp_path / "out.wav")
+    assert max(pieces) <= 8000  # 0.5 s at the model's 16 kHz
+    assert sum(pieces) == BlockReader(tmp_path / "in.wav", 16000).length
+    assert load_audio(out)[0].shape == (1, audio.shape[-1])
+
+
 def test_an_interrupted_file_leaves_no_output(small_windows, tmp_path, monkeypatch):
     save_audio(tmp_path / "in.wav", tone(300, 8.0), 16000)
     calls = []

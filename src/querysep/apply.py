@@ -176,7 +176,9 @@ def stream_windows(
         done = final_end - pending_start
         yield pending[..., :done] / total[:done]
         bar.update(done)
-        pending, total, pending_start = pending[..., done:], total[done:], final_end
+        # copies of the unfinished tail (the overlap): views would keep the whole window alive
+        pending, total = pending[..., done:].clone(), total[done:].clone()
+        pending_start = final_end
         # input before the next window's context is no longer needed
         keep_from = windows[index + 1].context_start if index + 1 < len(windows) else length
         drop = max(0, keep_from - buffer_start)

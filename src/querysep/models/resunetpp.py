@@ -234,13 +234,13 @@ class ResUNetPlusPlus(nn.Module, NetworkFacts):
         x = pad_to_multiple(features, self.patch_size * 2**self.num_levels)  # (b, 1, F, T)
         x = F.pixel_unshuffle(x, self.patch_size)  # (b, p*p, f', t') with f' = F/p, t' = T/p
         x = self.stem(x)  # (b, c0, f', t')
-        skips = [x]
-        for stage in self.encoder:
-            x = stage(x, text)  # (b, c_level, f'/2**level, t'/2**level)
+        skips = []  # each encoder stage's input; the decoder stage that uses one pops it, so
+        for stage in self.encoder:  # it is freed at once (less memory on long windows)
             skips.append(x)
+            x = stage(x, text)  # (b, c_level, f'/2**level, t'/2**level)
         x = self.bridge_condition(self.bridge(x), text)  # (b, bridge, f'/2**N, t'/2**N)
-        for stage, skip in zip(self.decoder, reversed(skips[:-1])):
-            x = stage(x, skip, text)
+        for stage in self.decoder:
+            x = stage(x, skips.pop(), text)
         logits = F.pixel_shuffle(self.head(x, text), self.patch_size)  # (b, 1, F, T)
         logits = logits[..., :num_freqs, :num_frames]  # (batch, 1, freq, frames)
         return torch.sigmoid(logits.float())

@@ -36,9 +36,9 @@ class MiniLM(nn.Module):
         layer_norm_eps: float,
     ) -> None:
         super().__init__()
-        self.word_embeddings = nn.Embedding(vocab_size, hidden_size)
-        self.position_embeddings = nn.Embedding(max_positions, hidden_size)
-        self.token_type_embeddings = nn.Embedding(type_vocab_size, hidden_size)
+        self.word_embeddings = _embedding(vocab_size, hidden_size)
+        self.position_embeddings = _embedding(max_positions, hidden_size)
+        self.token_type_embeddings = _embedding(type_vocab_size, hidden_size)
         self.norm = nn.LayerNorm(hidden_size, eps=layer_norm_eps)
         layer = nn.TransformerEncoderLayer(
             hidden_size,
@@ -73,6 +73,16 @@ class MiniLM(nn.Module):
         x = self.word_embeddings(ids) + self.position_embeddings(positions)
         x = self.norm(x + self.token_type_embeddings(torch.zeros_like(ids)))
         return self.encoder(x, src_key_padding_mask=~mask)  # (batch, tokens, hidden)
+
+
+def _embedding(rows: int, dim: int) -> nn.Embedding:
+    """An embedding table left uninitialised: :func:`load_model` assigns the file's weights.
+
+    Not ``nn.Embedding(rows, dim)``: its random ``normal_`` init, on the meta device that
+    :func:`load_model` builds on, runs torch's Python reference kernels, which import
+    torch._dynamo and sympy (about 70 MB that stay resident after the encoder is freed).
+    """
+    return nn.Embedding.from_pretrained(torch.empty(rows, dim), freeze=True)
 
 
 def bert_state_dict(weights: dict[str, torch.Tensor], num_layers: int) -> dict[str, torch.Tensor]:
