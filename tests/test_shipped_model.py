@@ -79,3 +79,23 @@ def test_a_quiet_noise_floor_barely_moves_the_shipped_model(shipped):
         clean.append(sdri(reference, shipped.separate(mixture, 16000, row["query"]), mixture))
         noisy.append(sdri(reference, shipped.separate(with_floor, 16000, row["query"]), with_floor))
     assert abs(np.mean(noisy) - np.mean(clean)) < 0.3, (clean, noisy)
+
+
+def test_the_onnx_export_of_the_shipped_model_matches_pytorch(shipped, tmp_path):
+    """Real weights, real features, frame counts other than the 251 the export traces: the
+    random-weight tiny network's masks stay near 0.5 and hide export errors."""
+    pytest.importorskip("onnxruntime")
+    import torch
+
+    from querysep.export import OnnxNetwork, export_onnx
+
+    network = OnnxNetwork(export_onnx(shipped, tmp_path / "default.onnx"))
+    row = examples()[0]
+    audio = torch.from_numpy(load_audio(EXAMPLES / row["file"])[0][0])
+    features = shipped.model.features(shipped.model.spectrogram(audio).abs()[None, None])
+    text = shipped.encode_text([row["query"]])
+    for num_frames in (251, 256, features.shape[-1]):  # 4 s (traced), 256, 10 s (501)
+        inputs = (features[..., :num_frames], text.tokens, text.mask, text.pooled)
+        with torch.inference_mode():
+            expected = shipped.network.eval()(*inputs)
+        assert (network(*inputs) - expected).abs().max() <= 1e-4, num_frames

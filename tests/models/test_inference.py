@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from querysep.models.inference import fold_batch_norms, inference_copy
+from querysep.models.blocks import band_ranges
+from querysep.models.inference import IN_PLACE_BLOCKS, fold_batch_norms, inference_copy
 from querysep.separator import Separator
 from tests.models.test_networks import TINY_NETWORKS, make_text, run, tiny_network
 
@@ -53,6 +54,18 @@ def test_inference_copy_gives_the_network_s_masks(name):
     assert masks.shape == expected.shape
     assert torch.allclose(masks, expected, atol=1e-5)
     assert conv_norm_pairs(network) == pairs  # the original is left as it was
+    in_place = [m.inplace for m in fast.modules() if isinstance(m, IN_PLACE_BLOCKS)]
+    assert all(in_place) and (in_place or name == "film_resunet")  # AudioSep's own blocks
+    assert not any(m.inplace for m in network.modules() if isinstance(m, IN_PLACE_BLOCKS))
+
+
+@pytest.mark.parametrize(("num_freqs", "num_bands"), [(257, 8), (17, 8), (5, 5), (64, 8)])
+def test_band_ranges_send_each_bin_to_its_band(num_freqs, num_bands):
+    ranges = band_ranges(num_freqs, num_bands)
+    band_of_freq = [f * num_bands // num_freqs for f in range(num_freqs)]
+    assert [band for band, (start, end) in enumerate(ranges) for _ in range(start, end)] == (
+        band_of_freq
+    )
 
 
 def test_folding_needs_eval_mode():

@@ -43,9 +43,22 @@ def band_pooling(num_freqs: int, num_bands: int, *, like: torch.Tensor) -> torch
     weights = torch.zeros(num_bands, num_freqs, dtype=like.dtype, device=like.device)
     for band in range(num_bands):
         start = band * num_freqs // num_bands
-        end = -(-(band + 1) * num_freqs // num_bands)  # ceiling division
+        # ceiling division with non-negative operands only: the legacy ONNX exporter writes
+        # ``//`` on traced sizes as truncating division, so ``-(-a // b)`` would export as
+        # ``a // b`` (bands one bin short wherever num_bands does not divide num_freqs)
+        end = ((band + 1) * num_freqs + num_bands - 1) // num_bands
         weights[band, start:end] = 1.0 / (end - start)
     return weights
+
+
+def band_ranges(num_freqs: int, num_bands: int) -> list[tuple[int, int]]:
+    """``[start, end)`` bins of each band where a band's result goes back: bin f to band
+    ``f * num_bands // num_freqs`` (contiguous, disjoint, covering every bin)."""
+
+    def first_bin(band: int) -> int:  # ceil(band * num_freqs / num_bands), see band_pooling
+        return (band * num_freqs + num_bands - 1) // num_bands
+
+    return [(first_bin(band), first_bin(band + 1)) for band in range(num_bands)]
 
 
 class SqueezeExcitation(nn.Module):
@@ -60,6 +73,7 @@ class SqueezeExcitation(nn.Module):
     def __init__(self, *, channels: int, reduction: int = 8) -> None:
         super().__init__()
         hidden = max(channels // reduction, 4)
+        self.inplace = False  # rescale x in place (the inference copy; x is a fresh tensor)
         self.excite = nn.Sequential(
             nn.Linear(channels, hidden), nn.ReLU(), nn.Linear(hidden, channels), nn.Sigmoid()
         )
@@ -71,7 +85,8 @@ class SqueezeExcitation(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (batch, channels, freq, frames) -> same shape, each frame's channels rescaled."""
-        return x * self.weights(x)[:, :, None, :]
+        weights = self.weights(x)[:, :, None, :]  # (batch, channels, 1, frames)
+        return x.mul_(weights) if self.inplace else x * weights
 
 
 class PreActResidualBlock(nn.Module):
@@ -94,10 +109,13 @@ class PreActResidualBlock(nn.Module):
                 nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
                 nn.BatchNorm2d(out_channels),
             )
+        self.inplace = False  # add the shortcut into the body's output (the inference copy)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (batch, in_channels, freq, frames)
         -> (batch, out_channels, freq / stride, frames / stride)."""
+        if self.inplace:  # the body's intermediates are freed before the shortcut is made
+            return self.body(x).add_(self.shortcut(x))
         return self.shortcut(x) + self.body(x)
 
 
@@ -115,9 +133,12 @@ class StemBlock(nn.Module):
         self.shortcut = nn.Sequential(
             nn.Conv2d(in_channels, out_channels, 1, bias=False), nn.BatchNorm2d(out_channels)
         )
+        self.inplace = False  # add the shortcut into the body's output (the inference copy)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (batch, in_channels, freq, frames) -> (batch, out_channels, freq, frames)."""
+        if self.inplace:
+            return self.body(x).add_(self.shortcut(x))
         return self.shortcut(x) + self.body(x)
 
 
@@ -176,6 +197,7 @@ class AttentionGate(nn.Module):
         self.score = nn.Sequential(
             nn.BatchNorm2d(hidden_channels), nn.ReLU(), nn.Conv2d(hidden_channels, 1, 1)
         )
+        self.inplace = False  # gate the skip in place (the inference copy: a skip is used once)
 
     def forward(self, skip: torch.Tensor, gate: torch.Tensor) -> torch.Tensor:
         """skip: (batch, skip_channels, freq, frames), gate: (batch, gate_channels, freq/2,
@@ -183,7 +205,7 @@ class AttentionGate(nn.Module):
         sampled = skip[..., ::2, ::2]  # (batch, skip_channels, freq/2, frames/2)
         weights = torch.sigmoid(self.score(self.skip(sampled) + self.gate(gate)))  # (b,1,f/2,t/2)
         weights = F.interpolate(weights, size=skip.shape[-2:], mode="bilinear")  # (b, 1, f, t)
-        return skip * weights
+        return skip.mul_(weights) if self.inplace else skip * weights
 
 
 class CrossAttention(nn.Module):
@@ -215,6 +237,7 @@ class CrossAttention(nn.Module):
         self.query = nn.Linear(channels, attention_dim)
         self.key_value = nn.Linear(text_dim, 2 * attention_dim)
         self.out = nn.Linear(attention_dim, channels)
+        self.inplace = False  # add each band's result into x in place (the inference copy)
 
     def forward(self, x: torch.Tensor, text: TextEmbedding) -> torch.Tensor:
         """x: (batch, channels, freq, frames), text.tokens: (batch, tokens, text_dim),
@@ -234,6 +257,10 @@ class CrossAttention(nn.Module):
         )  # (batch, heads, bands*frames, attention_dim/heads)
         attended = self.out(attended.transpose(1, 2).flatten(2))  # (b, bands*frames, channels)
         attended = attended.unflatten(1, (num_bands, num_frames))  # (b, bands, frames, channels)
+        if self.inplace:  # no (batch, freq, frames, channels) copy of the bands' results
+            for band, (start, end) in enumerate(band_ranges(num_freqs, num_bands)):
+                x[:, :, start:end].add_(attended[:, band].permute(0, 2, 1)[:, :, None])
+            return x
         band_of_freq = torch.arange(num_freqs, device=x.device) * num_bands // num_freqs
         channels_last = x.is_contiguous(memory_format=torch.channels_last)
         x = x.permute(0, 2, 3, 1) + attended[:, band_of_freq]  # (b, freq, frames, channels)
