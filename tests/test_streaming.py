@@ -152,3 +152,28 @@ def test_non_finite_audio_in_a_late_block_is_a_clear_error(small_windows, tmp_pa
     with pytest.raises(AudioError, match="bad.wav: audio contains NaN"):
         small_windows.separate_file(tmp_path / "bad.wav", "a tone", tmp_path / "out.wav")
     assert not (tmp_path / "out.wav").exists()
+
+
+def test_heap_is_trimmed_only_when_a_window_leaves_it_grown(monkeypatch):
+    """The first window's resident size is the reference; trimming every window would make
+    each next window fault its pages in again."""
+    import querysep.separator as separator_module
+
+    sizes = iter([500.0, 520.0, 563.0, 565.0, 530.0, 700.0])
+    trims = []
+    monkeypatch.setattr(separator_module, "resident_mib", lambda: next(sizes))
+    monkeypatch.setattr(separator_module, "release_freed_memory", lambda: trims.append(1))
+    trimmer = separator_module.HeapTrimmer(growth_mib=64.0)
+    for _ in range(6):
+        trimmer.after_window()
+    assert trimmer.reference_mib == 500.0
+    assert trimmer.num_trims == len(trims) == 2  # 565 and 700 are more than 64 above 500
+
+
+def test_resident_size_is_read():
+    from querysep.separator import resident_mib
+
+    before = resident_mib()
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+    assert resident_mib() > before + 48
+    del block

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +41,9 @@ OVERLAP_SECONDS = 1.0
 # Output is resampled and written in pieces of at most this many seconds: soxr's stream keeps
 # buffers as large as the largest piece it was given (33 MiB for a whole window at 44.1 kHz).
 WRITE_SECONDS = 10.0
+# A long file's heap is trimmed when a window leaves it this much above the first window's
+# resident size (see HeapTrimmer).
+TRIM_GROWTH_MIB = 64.0
 
 
 class Separator:
@@ -271,10 +275,11 @@ class Separator:
             num_channels=reader.num_channels,
             num_frames=reader.num_frames,
         ) as writer:
+            trim = HeapTrimmer()
             for block in blocks:  # (channels, n) of the one query, n about a window
                 write_in_pieces(writer, block[0], write_samples)
                 del block  # not held through the next window
-                release_freed_memory()
+                trim.after_window()
         return Path(out_path)
 
     def _file_stats(self, reader: BlockReader) -> DbStats:
@@ -365,14 +370,46 @@ def write_in_pieces(writer: BlockWriter, block: torch.Tensor, samples: int) -> N
 
 
 def release_freed_memory() -> None:
-    """Give memory freed by the last window back to the system (glibc's ``malloc_trim``).
-
-    A window's tensors are freed when it is done, but glibc keeps most of that heap; the next
-    window's tensors do not fit the holes exactly, so without trimming the resident size
-    creeps up with every window. Elsewhere this does nothing.
-    """
+    """Give freed heap memory back to the system (glibc's ``malloc_trim``); elsewhere this
+    does nothing."""
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
+
+
+def resident_mib() -> float:
+    """This process's resident set size (Linux; 0 elsewhere)."""
+    try:
+        return (
+            int(Path("/proc/self/statm").read_text().split()[1])
+            * os.sysconf("SC_PAGE_SIZE")
+            / 2**20
+        )
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class HeapTrimmer:
+    """Trims the heap between windows only when it has grown.
+
+    glibc keeps the memory a window's tensors freed; the next window reuses it without page
+    faults. Trimming after every window kept the resident size at its lowest but made the
+    next window fault every page in again (about 20 % of the time of a long file on a 2-core
+    VM, docs/BENCHMARKS.md). So the first window's resident size is the reference, and the
+    heap is trimmed only when a later window leaves it more than ``growth_mib`` above.
+    """
+
+    def __init__(self, growth_mib: float = TRIM_GROWTH_MIB) -> None:
+        self.growth_mib = growth_mib
+        self.reference_mib: float | None = None
+        self.num_trims = 0
+
+    def after_window(self) -> None:
+        resident = resident_mib()
+        if self.reference_mib is None:
+            self.reference_mib = resident
+        elif resident > self.reference_mib + self.growth_mib:
+            release_freed_memory()
+            self.num_trims += 1
 
 
 def _load_libc():
