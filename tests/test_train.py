@@ -145,3 +145,42 @@ def test_example_queries_without_an_example_encoder_are_a_config_error(clotho_fo
     )  # fmt: skip
     assert result.returncode == 2 and "model.example_tokens" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_weight_average_resumes_from_a_plain_checkpoint_and_is_what_ships(clotho_folder, tmp_path):
+    """train.ema_decay: a run without an average resumes with one (started at the
+    checkpoint's weights); checkpoints keep the raw weights to train on and put the average
+    in the payload, which is what separator.pt and a shipped model carry."""
+    from querysep.models.checkpoint import read_payload
+
+    out = tmp_path / "ema"
+    subprocess.run(train_command(clotho_folder, out, "train.max_steps=2"), check=True,
+                   env=environment(), capture_output=True, timeout=600)  # fmt: skip
+    result = subprocess.run(
+        train_command(clotho_folder, out, "train.max_steps=5", "train.ema_decay=0.5",
+                      "train.learning_rate=0.01", "--resume", "last"),
+        env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    checkpoint = torch.load(out / "checkpoints" / "last.ckpt", map_location="cpu",
+                            weights_only=False)  # fmt: skip
+    assert checkpoint["global_step"] == 5
+    payload = checkpoint["querysep"]
+    assert payload["metadata"]["ema_decay"] == 0.5
+    average, raw = checkpoint["state_dict"], checkpoint["current_model_state"]
+    differs = 0
+    for name, tensor in payload["state_dict"].items():
+        assert torch.equal(tensor, average[f"separator.network.{name}"]), name
+        differs += not torch.equal(tensor, raw[f"separator.network.{name}"])
+    assert differs > 0  # the average is not the raw weights
+    best = torch.load(out / "checkpoints" / "best.ckpt", map_location="cpu", weights_only=False)
+    assert best["querysep"]["metadata"]["ema_decay"] == 0.5  # what separator.pt is made from
+    shipped = read_payload(out / "separator.pt")["state_dict"]
+    for name, tensor in shipped.items():
+        assert torch.equal(tensor, best["state_dict"][f"separator.network.{name}"]), name
+    bad = subprocess.run(
+        train_command(clotho_folder, tmp_path / "bad", "train.ema_decay=1.5"),
+        env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "ema_decay" in bad.stderr and "Traceback" not in bad.stderr

@@ -129,6 +129,9 @@ class TrainConfig:
     # example encoder start fresh), and optionally train only the new parts
     init_from: str | None = None
     freeze_network: bool = False
+    # exponential moving average of the weights (None: off). Validation, checkpoints' payloads
+    # and the exported separator use the average; training goes on with the raw weights.
+    ema_decay: float | None = None
 
 
 @dataclass

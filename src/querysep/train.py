@@ -16,7 +16,7 @@ from pathlib import Path
 import lightning as L
 import torch
 import yaml
-from lightning.pytorch.callbacks import Callback, ModelCheckpoint
+from lightning.pytorch.callbacks import Callback, EMAWeightAveraging, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
@@ -128,7 +128,22 @@ class SeparationModule(L.LightningModule):
             {k: float(v) for k, v in self.trainer.callback_metrics.items() if "val/" in k}
         )
         vocabulary = getattr(self, "vocabulary", None)
-        checkpoint["querysep"] = self.separator.payload(metadata, vocabulary)
+        payload = self.separator.payload(metadata, vocabulary)
+        if "current_model_state" in checkpoint:  # EMA on: the callback put the average here
+            payload |= averaged_weights(checkpoint["state_dict"], payload)
+            payload["metadata"]["ema_decay"] = self.config.train.ema_decay
+        checkpoint["querysep"] = payload
+
+
+def averaged_weights(state_dict: dict, payload: dict) -> dict:
+    """The payload's weight entries taken from the module's (averaged) ``state_dict``."""
+    weights = {"state_dict": "separator.network."}
+    if payload.get("example_encoder") is not None:
+        weights["example_encoder"] = "separator.example_encoder."
+    return {
+        key: {name: state_dict[prefix + name] for name in payload[key]}
+        for key, prefix in weights.items()
+    }
 
 
 class MixtureDataModule(L.LightningDataModule):
@@ -275,7 +290,7 @@ def build_trainer(config: Config, out_dir: Path) -> L.Trainer:
         accelerator="auto",
         gradient_clip_val=train.gradient_clip_val,
         log_every_n_steps=train.log_every_steps,
-        callbacks=[last, best, StepTimer()],
+        callbacks=[last, best, StepTimer(), *weight_averaging(train)],
         logger=loggers,
         plugins=[AtomicCheckpointIO()],
         use_distributed_sampler=False,
@@ -283,6 +298,16 @@ def build_trainer(config: Config, out_dir: Path) -> L.Trainer:
         deterministic=False,
         **validation,
     )
+
+
+def weight_averaging(train) -> list[Callback]:
+    """Lightning's EMA callback when ``train.ema_decay`` is set. A run resumed from a checkpoint
+    without an average starts the average at the checkpoint's weights."""
+    if train.ema_decay is None:
+        return []
+    if not 0.0 < train.ema_decay < 1.0:
+        raise ConfigError(f"train.ema_decay must be in (0, 1), got {train.ema_decay}")
+    return [EMAWeightAveraging(decay=train.ema_decay, use_buffers=True)]
 
 
 def resolve_resume(resume: str | None, out_dir: Path) -> str | None:
