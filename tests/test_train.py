@@ -151,12 +151,14 @@ def test_example_queries_without_an_example_encoder_are_a_config_error(clotho_fo
 def test_weight_average_resumes_from_a_plain_checkpoint_and_is_what_ships(clotho_folder, tmp_path):
     """train.ema_decay: a run without an average resumes with one (started at the
     checkpoint's weights); checkpoints keep the raw weights to train on and put the average
-    in the payload, which is what separator.pt and a shipped model carry."""
+    in the payload, which is what separator.pt and a shipped model carry; a run with one
+    resumes exactly."""
     from querysep.models.checkpoint import read_payload
 
     out = tmp_path / "ema"
     subprocess.run(train_command(clotho_folder, out, "train.max_steps=2"), check=True,
                    env=environment(), capture_output=True, timeout=600)  # fmt: skip
+    plain_checkpoint = (out / "checkpoints" / "last.ckpt").read_bytes()
     result = subprocess.run(
         train_command(clotho_folder, out, "train.max_steps=5", "train.ema_decay=0.5",
                       "train.learning_rate=0.01", "--resume", "last"),
@@ -179,6 +181,21 @@ def test_weight_average_resumes_from_a_plain_checkpoint_and_is_what_ships(clotho
     shipped = read_payload(out / "separator.pt")["state_dict"]
     for name, tensor in shipped.items():
         assert torch.equal(tensor, best["state_dict"][f"separator.network.{name}"]), name
+    # resumed mid-way, the average and the raw weights go on exactly: 2 -> 4 -> 5 as 2 -> 5
+    stepped = tmp_path / "stepped"
+    (stepped / "checkpoints").mkdir(parents=True)
+    (stepped / "checkpoints" / "last.ckpt").write_bytes(plain_checkpoint)
+    for steps in (4, 5):
+        subprocess.run(
+            train_command(clotho_folder, stepped, f"train.max_steps={steps}",
+                          "train.ema_decay=0.5", "train.learning_rate=0.01", "--resume", "last"),
+            check=True, env=environment(), capture_output=True, timeout=600,
+        )  # fmt: skip
+    again = torch.load(stepped / "checkpoints" / "last.ckpt", map_location="cpu",
+                       weights_only=False)  # fmt: skip
+    for key in ("state_dict", "current_model_state"):
+        for name, tensor in checkpoint[key].items():
+            assert torch.allclose(again[key][name].float(), tensor.float(), atol=1e-6), name
     bad = subprocess.run(
         train_command(clotho_folder, tmp_path / "bad", "train.ema_decay=1.5"),
         env=environment(), capture_output=True, text=True, timeout=600,

@@ -18,7 +18,8 @@ class EpochSampler(Sampler[int]):
         self.epoch_length = epoch_length
         self.local_indices = range(rank, epoch_length, world_size)
         self.epoch = 0
-        self.skip = 0  # local indices to skip once (resume inside an epoch)
+        self.skip = 0  # local indices to skip once (resume inside an epoch) ...
+        self.skip_epoch = 0  # ... of this epoch only
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
@@ -27,7 +28,9 @@ class EpochSampler(Sampler[int]):
         return len(self.local_indices)
 
     def __iter__(self) -> Iterator[int]:
-        skip, self.skip = self.skip, 0
+        # a run saved at an epoch's last batch resumes in the next epoch: nothing to skip there
+        skip = self.skip if self.epoch == self.skip_epoch else 0
+        self.skip = 0
         offset = self.epoch * self.epoch_length
         return iter([offset + index for index in self.local_indices[skip:]])
 
@@ -48,3 +51,4 @@ class ResumableLoader(DataLoader):
     def load_state_dict(self, state: dict) -> None:
         self.sampler.set_epoch(int(state["epoch"]))
         self.sampler.skip = int(state["batches"]) * self.batch_size
+        self.sampler.skip_epoch = int(state["epoch"])
