@@ -36,9 +36,11 @@ def running_server(app: Flask, host: str = "127.0.0.1", *, threads: int = 4) -> 
     try:
         yield f"http://{host}:{server.effective_port}"
     finally:
+        # workers first: a task that finishes after the trigger is closed would pull it
+        # (OSError: bad file descriptor in a worker thread)
+        server.task_dispatcher.shutdown()
         server.trigger.pull_trigger(lambda: _close_channels(server))  # runs in the loop thread
         thread.join(timeout=10.0)
-        server.task_dispatcher.shutdown()
 
 
 def _close_channels(server) -> None:
