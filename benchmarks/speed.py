@@ -11,11 +11,12 @@ Prints markdown tables:
    encoding counted: it runs on every call);
 5. peak RSS and time for long files (by default 10 and 60 minutes of 44.1 kHz stereo
    16-bit WAV) through ``separate_file`` (streamed: read, resample, separate, resample back,
-   write), each in a fresh process so that its peak RSS is its own.
+   write), each in a fresh process so that its peak RSS is its own, under the allocator
+   ``querysep separate`` uses (jemalloc when installed; ``--allocator system``: glibc's).
 
     .venv/bin/python benchmarks/speed.py [--threads 2] [--repeats 5] [--checkpoint CKPT]
                                          [--minutes 10 60] [--rate 44100] [--channels 2]
-                                         [--no-onnx] [--long-only]
+                                         [--no-onnx] [--long-only] [--allocator system]
                                          [--example-checkpoint CKPT]
 
 Without ``--checkpoint`` the shipped default model is timed (random weights of the same
@@ -40,6 +41,7 @@ import numpy as np
 import soundfile as sf
 import torch
 
+from querysep.allocator import jemalloc_environment
 from querysep.cli import release_text_encoder
 from querysep.models.checkpoint import DEFAULT_CHECKPOINT
 from querysep.separator import Separator
@@ -154,6 +156,12 @@ def main() -> None:
     parser.add_argument("--no-onnx", action="store_true")
     parser.add_argument("--long-only", action="store_true", help="only the long files")
     parser.add_argument(
+        "--allocator",
+        choices=["auto", "system"],
+        default="auto",
+        help="long files: auto = as `querysep separate` (jemalloc when installed)",
+    )
+    parser.add_argument(
         "--example-checkpoint", help="a model with an example encoder (default: random weights)"
     )
     parser.add_argument("--long-child", metavar="WAV", help=argparse.SUPPRESS)
@@ -206,7 +214,9 @@ def short_runs(args: argparse.Namespace) -> None:
 
 
 def long_runs(args: argparse.Namespace) -> None:
-    print(f"\n| {args.rate} Hz, {args.channels} channels | time (s) | x real time "
+    env = jemalloc_environment() if args.allocator == "auto" else None
+    allocator = "jemalloc" if env is not None else "system malloc"
+    print(f"\n| {args.rate} Hz, {args.channels} channels, {allocator} | time (s) | x real time "
           "| s per minute of audio | peak RSS (MiB) |\n|---|---:|---:|---:|---:|")  # fmt: skip
     for minutes in args.minutes:
         with tempfile.TemporaryDirectory() as folder:  # written here: the child only separates
@@ -214,7 +224,9 @@ def long_runs(args: argparse.Namespace) -> None:
             command = [sys.executable, __file__, "--long-child", str(path)]
             command += ["--threads", str(args.threads)]
             command += ["--checkpoint", args.checkpoint] if args.checkpoint else []
-            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            output = subprocess.run(
+                command, capture_output=True, text=True, check=True, env=env
+            ).stdout
         row = json.loads(output.strip().splitlines()[-1])
         print(
             f"| {minutes:g} min | {row['time']:.2f} | {minutes * 60 / row['time']:.0f}x | "

@@ -504,8 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+RESTART_UNDER_JEMALLOC = ("separate", "serve")  # long files and a long-lived server
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if argv is None and args.command in RESTART_UNDER_JEMALLOC:  # the command line, not a test
+        from querysep.allocator import restart_under_jemalloc
+
+        restart_under_jemalloc()  # returns when jemalloc is missing or already in use
     return args.run(args)
 
 
