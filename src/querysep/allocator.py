@@ -3,7 +3,7 @@
 Separating a long file window by window, glibc's malloc keeps 100–200 MiB of freed heap that
 it cannot reuse (sizes do not fit the holes). The window's live tensors peak about 150 MiB
 above the loaded model, but the process peaks at 620–710 MiB under glibc and about 510 MiB
-under jemalloc, for about 20 % more time (docs/BENCHMARKS.md). An allocator can only be
+under jemalloc, for 0–40 % more time (docs/BENCHMARKS.md). An allocator can only be
 chosen before a process starts, so ``querysep separate`` and ``querysep serve`` restart
 themselves once with jemalloc preloaded (``LD_PRELOAD``, as PyTorch's own CPU launcher
 ``torch.backends.xeon.run_cpu`` does) when ``libjemalloc.so.2`` is installed (Debian and
