@@ -55,7 +55,11 @@ def test_the_command_line_restarts_for_separate_and_serve_only(monkeypatch, tmp_
     assert cli.main() == 2  # the missing file is reported after the restart
     assert calls == [1]
     assert cli.main(["separate", missing, "--query", "a dog"]) == 2  # in-process: no restart
+    monkeypatch.setattr(cli, "_serve", lambda args: 0)  # restarts, then would serve
+    monkeypatch.setattr(sys, "argv", ["querysep", "serve"])
+    assert cli.main() == 0
+    assert calls == [1, 1]
     monkeypatch.setattr(sys, "argv", ["querysep", "vocabulary", "--checkpoint", missing])
     cli.main()
-    assert calls == [1]
+    assert calls == [1, 1]
     capsys.readouterr()
