@@ -2,7 +2,12 @@ import pytest
 import torch
 
 from querysep.config import LossConfig
-from querysep.losses import log_magnitude, separation_loss, spectral_convergence
+from querysep.losses import (
+    log_magnitude,
+    negative_snr,
+    separation_loss,
+    spectral_convergence,
+)
 
 
 def test_spectral_convergence_and_log_magnitude_values():
@@ -48,3 +53,26 @@ def test_negative_si_sdr_term_and_all_zero_weights():
             estimate_waveform=waveform,
             target_waveform=waveform,
         )
+
+
+def test_negative_snr_punishes_silence_more_than_the_mixture_and_saturates():
+    torch.manual_seed(0)
+    target = torch.randn(1, 1, 4000)
+    quiet_interferer = 10 ** (-10 / 20) * torch.randn(1, 1, 4000)  # input SNR about 10 dB
+    mixture = target + quiet_interferer
+    assert negative_snr(torch.zeros_like(target), target) == pytest.approx(0.0, abs=0.01)
+    assert negative_snr(0.5 * target, target) == pytest.approx(-6.02, abs=0.03)
+    mixture_loss = negative_snr(mixture, target)
+    assert mixture_loss == pytest.approx(-10.0, abs=0.3)
+    assert mixture_loss < negative_snr(torch.zeros_like(target), target)
+    assert negative_snr(target, target) == pytest.approx(-30.0, abs=1e-3)  # the 30 dB cap
+    config = LossConfig(spectral_convergence=0, log_magnitude=0, neg_snr=1.0)
+    magnitude = torch.rand(1, 1, 4, 4)
+    total, terms = separation_loss(
+        config,
+        estimate_magnitude=magnitude,
+        target_magnitude=magnitude,
+        estimate_waveform=mixture,
+        target_waveform=target,
+    )
+    assert set(terms) == {"neg_snr"} and total == pytest.approx(mixture_loss.item())

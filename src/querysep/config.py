@@ -61,6 +61,7 @@ class LossConfig:
     log_magnitude: float = 1.0
     waveform_l1: float = 0.0
     neg_si_sdr: float = 0.0
+    neg_snr: float = 0.0  # thresholded SNR (30 dB cap): silence is never cheaper than the mixture
 
 
 @dataclass

@@ -5,6 +5,11 @@ and the named terms (weights from ``LossConfig``; a zero weight skips the term).
 - log-STFT magnitude (thesis 5.4.2): mean |log|S| − log|Ŝ||
 - waveform L1: mean |s − ŝ|
 - negative SI-SDR: −mean SI-SDR(s, ŝ)
+- negative thresholded SNR (Wisdom et al. 2020, MixIT):
+  −mean 10·log10(‖s‖² / (‖s − ŝ‖² + τ‖s‖²)), τ = 10^(−SNR_MAX_DB/10). Unlike the spectral
+  terms and SI-SDR it is not indifferent to level: a silent estimate scores 0 dB, the
+  mixture scores its input SNR, so returning silence is never cheaper than keeping the
+  mixture when the target dominates. τ keeps well-separated examples from dominating.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 import torch
 
 from querysep.config import LossConfig
-from querysep.metrics import batch_si_sdr
+from querysep.metrics import EPS, batch_si_sdr
 
 MAGNITUDE_FLOOR = 1e-5
+SNR_MAX_DB = 30.0
 
 
 def spectral_convergence(estimate: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -42,8 +48,21 @@ def negative_si_sdr(estimate: torch.Tensor, target: torch.Tensor) -> torch.Tenso
     return -batch_si_sdr(target, estimate).mean()
 
 
+def negative_snr(estimate: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Waveforms ``(batch, ..., time)``; the SNR saturates at ``SNR_MAX_DB``."""
+    target_power = target.flatten(1).pow(2).sum(dim=1)
+    error_power = (target - estimate).flatten(1).pow(2).sum(dim=1)
+    threshold = 10.0 ** (-SNR_MAX_DB / 10.0)
+    snr = 10.0 * torch.log10((target_power + EPS) / (error_power + threshold * target_power + EPS))
+    return -snr.mean()
+
+
 SPECTRAL_TERMS = {"spectral_convergence": spectral_convergence, "log_magnitude": log_magnitude}
-WAVEFORM_TERMS = {"waveform_l1": waveform_l1, "neg_si_sdr": negative_si_sdr}
+WAVEFORM_TERMS = {
+    "waveform_l1": waveform_l1,
+    "neg_si_sdr": negative_si_sdr,
+    "neg_snr": negative_snr,
+}
 
 
 def separation_loss(
