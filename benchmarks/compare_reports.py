@@ -3,7 +3,9 @@
 Each report folder holds the ``summary.json`` and ``rows.csv`` that ``querysep evaluate``
 writes. Prints two markdown tables: one row per report (overall, per input-SNR band, the
 closer-to-mixture and near-silent shares), then per class, worst first by the last report,
-with every report's SDRi and SI-SDRi beside it.
+with every report's SDRi and SI-SDRi beside it. With two reports or more, a third table gives
+each later report's paired difference from the first (the same mixtures), overall and per
+band, with a 95 % interval: differences of a few tenths of a dB on 300 rows are often noise.
 
     .venv/bin/python benchmarks/compare_reports.py NAME=DIR [NAME=DIR ...]
 
@@ -18,6 +20,7 @@ import json
 from pathlib import Path
 
 BANDS = ("snr_-15_-5", "snr_-4_4", "snr_5_15")
+BAND_LIMITS = {"snr_-15_-5": (-15, -5), "snr_-4_4": (-4, 4), "snr_5_15": (5, 15)}
 
 
 def load(folder: Path) -> tuple[dict, list[dict]]:
@@ -80,6 +83,47 @@ def class_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
     return "\n".join(lines)
 
 
+def paired_difference(values: list[float]) -> str:
+    """Mean of per-row differences with a normal 95 % interval (1.96 standard errors)."""
+    n = len(values)
+    if n < 2:
+        return "–"
+    average = sum(values) / n
+    variance = sum((v - average) ** 2 for v in values) / (n - 1)
+    half_width = 1.96 * (variance / n) ** 0.5
+    return f"{average:+.2f} ± {half_width:.2f}"
+
+
+def difference_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
+    """Each later report minus the first, row by row (rows matched by mixture)."""
+    names = list(reports)
+    first = {mixture_key(row): row for row in reports[names[0]][1]}
+    lines = [
+        f"| minus {names[0]} | rows | SDRi | SI-SDRi | SI-SDRi at −15…−5 dB | at −4…4 dB "
+        "| at 5…15 dB | near-silent share |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in names[1:]:
+        pairs = [(first[mixture_key(row)], row) for row in reports[name][1]
+                 if mixture_key(row) in first]  # fmt: skip
+        cells = [paired_difference([float(b[k]) - float(a[k]) for a, b in pairs])
+                 for k in ("sdri", "si_sdri")]  # fmt: skip
+        for band in BANDS:
+            low, high = BAND_LIMITS[band]
+            in_band = [(a, b) for a, b in pairs if low <= float(a["snr"]) <= high]
+            cells.append(
+                paired_difference([float(b["si_sdri"]) - float(a["si_sdri"]) for a, b in in_band])
+            )
+        cells.append(paired_difference([float(b["near_silent"]) - float(a["near_silent"])
+                                         for a, b in pairs]))  # fmt: skip
+        lines.append(f"| {name} | {len(pairs)} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def mixture_key(row: dict) -> tuple[str, str, str]:
+    return row["source"], row["noise"], row["snr"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports", nargs="+", help="NAME=DIR: a querysep evaluate report folder")
@@ -93,6 +137,9 @@ def main() -> None:
     print(summary_table(reports))
     print()
     print(class_table(reports))
+    if len(reports) > 1:
+        print()
+        print(difference_table(reports))
 
 
 if __name__ == "__main__":
