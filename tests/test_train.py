@@ -201,3 +201,19 @@ def test_weight_average_resumes_from_a_plain_checkpoint_and_is_what_ships(clotho
         env=environment(), capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert bad.returncode == 2 and "ema_decay" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_augmentation_ranges_come_from_the_config():
+    from querysep.config import Config, ConfigError
+    from querysep.train import augment_config
+
+    default = augment_config(Config())
+    assert default.speed_range == (0.9, 1.1) and default.eq_max_db == 6.0
+    wider = augment_config(
+        Config.from_yaml(
+            TINY_CONFIG, ["data.augment_speed_range=[0.8, 1.25]", "data.augment_eq_max_db=12"]
+        )
+    )
+    assert wider.speed_range == (0.8, 1.25) and wider.eq_max_db == 12.0
+    with pytest.raises(ConfigError, match="augment_speed_range"):
+        augment_config(Config.from_yaml(TINY_CONFIG, ["data.augment_speed_range=[1.2, 0.8]"]))

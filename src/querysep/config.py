@@ -87,6 +87,10 @@ class DataConfig:
     num_workers: int = 2
     num_validation: int = 64
     augment: bool = True
+    # timbre variety (querysep.data.augment): resampling factor (tempo and pitch together) and
+    # the random EQ's largest gain
+    augment_speed_range: list[float] = field(default_factory=lambda: [0.9, 1.1])
+    augment_eq_max_db: float = 6.0
     # closer to real recordings (querysep.data.scene; see MixingConfig): off by default
     num_interferers: list[int] = field(default_factory=lambda: [1, 1])
     background_probability: float = 0.0

@@ -162,7 +162,7 @@ class MixtureDataModule(L.LightningDataModule):
             train_clips, validation_clips = split_clips(train_clips)
         mixing = mixing_config(self.config)
         seed = self.config.train.seed
-        augment = AugmentConfig() if data.augment else None
+        augment = augment_config(self.config) if data.augment else None
         self.train_set = MixtureDataset(
             train_clips, config=mixing, length=2**62, seed=seed, augment_config=augment
         )
@@ -358,6 +358,16 @@ def export_best(out_dir: Path) -> Path:
     target = out_dir / "separator.pt"
     atomic_torch_save(read_payload(source), target)
     return target
+
+
+def augment_config(config: Config) -> AugmentConfig:
+    """The training clips' augmentation that ``config``'s data section describes."""
+    low, high = config.data.augment_speed_range
+    if not 0.0 < low <= high:
+        raise ConfigError(
+            f"data.augment_speed_range must be two factors 0 < low <= high, got {[low, high]}"
+        )
+    return AugmentConfig(speed_range=(low, high), eq_max_db=config.data.augment_eq_max_db)
 
 
 def mixing_config(config: Config) -> MixingConfig:
