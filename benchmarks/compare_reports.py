@@ -19,8 +19,7 @@ import csv
 import json
 from pathlib import Path
 
-BANDS = ("snr_-15_-5", "snr_-4_4", "snr_5_15")
-BAND_LIMITS = {"snr_-15_-5": (-15, -5), "snr_-4_4": (-4, 4), "snr_5_15": (5, 15)}
+from querysep.evaluate import SNR_BANDS  # band name -> (lowest, highest) input SNR in dB
 
 
 def load(folder: Path) -> tuple[dict, list[dict]]:
@@ -53,7 +52,7 @@ def summary_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (summary, _) in reports.items():
-        bands = [summary["per_snr_band"].get(band) for band in BANDS]
+        bands = [summary["per_snr_band"].get(band) for band in SNR_BANDS]
         cells = [f"{b['sdri']:.2f} / {b['si_sdri']:.2f}" if b else "–" for b in bands]
         lines.append(
             f"| {name} | {summary['count']} | {summary['sdr']:.2f} | {summary['sdri']:.2f} "
@@ -108,8 +107,7 @@ def difference_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
                  if mixture_key(row) in first]  # fmt: skip
         cells = [paired_difference([float(b[k]) - float(a[k]) for a, b in pairs])
                  for k in ("sdri", "si_sdri")]  # fmt: skip
-        for band in BANDS:
-            low, high = BAND_LIMITS[band]
+        for low, high in SNR_BANDS.values():
             in_band = [(a, b) for a, b in pairs if low <= float(a["snr"]) <= high]
             cells.append(
                 paired_difference([float(b["si_sdri"]) - float(a["si_sdri"]) for a, b in in_band])

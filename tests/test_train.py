@@ -215,5 +215,6 @@ def test_augmentation_ranges_come_from_the_config():
         )
     )
     assert wider.speed_range == (0.8, 1.25) and wider.eq_max_db == 12.0
-    with pytest.raises(ConfigError, match="augment_speed_range"):
-        augment_config(Config.from_yaml(TINY_CONFIG, ["data.augment_speed_range=[1.2, 0.8]"]))
+    for wrong in ("[1.2, 0.8]", "[0.0, 1.1]", "[0.9]"):
+        with pytest.raises(ConfigError, match="augment_speed_range"):
+            augment_config(Config.from_yaml(TINY_CONFIG, [f"data.augment_speed_range={wrong}"]))

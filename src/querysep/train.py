@@ -150,6 +150,8 @@ class MixtureDataModule(L.LightningDataModule):
     def __init__(self, config: Config) -> None:
         super().__init__()
         self.config = config
+        # checked here, before training starts (setup runs inside Trainer.fit)
+        self.augment = augment_config(config) if config.data.augment else None
 
     def setup(self, stage: str | None = None) -> None:
         data = self.config.data
@@ -162,9 +164,8 @@ class MixtureDataModule(L.LightningDataModule):
             train_clips, validation_clips = split_clips(train_clips)
         mixing = mixing_config(self.config)
         seed = self.config.train.seed
-        augment = augment_config(self.config) if data.augment else None
         self.train_set = MixtureDataset(
-            train_clips, config=mixing, length=2**62, seed=seed, augment_config=augment
+            train_clips, config=mixing, length=2**62, seed=seed, augment_config=self.augment
         )
         self.validation_set = MixtureDataset(
             validation_clips,
@@ -362,12 +363,12 @@ def export_best(out_dir: Path) -> Path:
 
 def augment_config(config: Config) -> AugmentConfig:
     """The training clips' augmentation that ``config``'s data section describes."""
-    low, high = config.data.augment_speed_range
-    if not 0.0 < low <= high:
+    speed_range = config.data.augment_speed_range
+    if len(speed_range) != 2 or not 0.0 < speed_range[0] <= speed_range[1]:
         raise ConfigError(
-            f"data.augment_speed_range must be two factors 0 < low <= high, got {[low, high]}"
+            f"data.augment_speed_range must be two factors 0 < low <= high, got {speed_range}"
         )
-    return AugmentConfig(speed_range=(low, high), eq_max_db=config.data.augment_eq_max_db)
+    return AugmentConfig(speed_range=tuple(speed_range), eq_max_db=config.data.augment_eq_max_db)
 
 
 def mixing_config(config: Config) -> MixingConfig:
