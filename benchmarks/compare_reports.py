@@ -6,8 +6,12 @@ closer-to-mixture and near-silent shares), then per class, worst first by the la
 with every report's SDRi and SI-SDRi beside it. With two reports or more, a third table gives
 each later report's paired difference from the first (the same mixtures), overall and per
 band, with a 95 % interval: differences of a few tenths of a dB on 300 rows are often noise.
+With ``--train-metadata`` (a corpus's ``train/metadata.csv``), a last table groups the rows by
+how many training packages the target's class comes from: out of the package, that support
+is what a class's quality follows (docs/MODEL_CARD.md).
 
-    .venv/bin/python benchmarks/compare_reports.py NAME=DIR [NAME=DIR ...]
+    .venv/bin/python benchmarks/compare_reports.py NAME=DIR [NAME=DIR ...] \
+        [--train-metadata data/corpus/train/metadata.csv]
 
 e.g. ``v2@10k=docs/evaluation/model_v2_step10000/test_ood v2@14k=runs/eval14k/test_ood``.
 """
@@ -118,6 +122,40 @@ def difference_table(reports: dict[str, tuple[dict, list[dict]]]) -> str:
     return "\n".join(lines)
 
 
+# training packages per target class: (lowest, highest), label; 0 = not in training
+SUPPORT_BINS = (((0, 0), "none"), ((1, 2), "1–2"), ((3, 4), "3–4"), ((5, 7), "5–7"),
+                ((8, 10**9), "8 or more"))  # fmt: skip
+
+
+def packages_per_class(metadata: Path) -> dict[str, int]:
+    """class -> number of distinct packages its training clips come from."""
+    with open(metadata, newline="") as handle:
+        packages: dict[str, set[str]] = {}
+        for clip in csv.DictReader(handle):
+            packages.setdefault(clip["class"], set()).add(clip["package"])
+    return {name: len(found) for name, found in packages.items()}
+
+
+def support_table(reports: dict[str, tuple[dict, list[dict]]], packages: dict[str, int]) -> str:
+    """Rows grouped by how many training packages the target's class comes from."""
+    header = " | ".join(f"{n} SDRi / SI-SDRi | near-silent" for n in reports)
+    lines = [
+        f"| training packages of the target class | rows | {header} |",
+        "|---|---:|" + "---:|---:|" * len(reports),
+    ]
+    for (low, high), label in SUPPORT_BINS:
+        cells, count = [], 0
+        for _, rows in reports.values():
+            group = [row for row in rows if low <= packages.get(row["class"], 0) <= high]
+            count = len(group)
+            if group:
+                near_silent = f"{mean(group, 'near_silent'):.0%}".replace("%", " %")
+                cells += [f"{mean(group, 'sdri'):.2f} / {mean(group, 'si_sdri'):.2f}", near_silent]
+        if count:
+            lines.append(f"| {label} | {count} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def mixture_key(row: dict) -> tuple[str, str, str]:
     return row["source"], row["noise"], row["snr"]
 
@@ -125,6 +163,12 @@ def mixture_key(row: dict) -> tuple[str, str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports", nargs="+", help="NAME=DIR: a querysep evaluate report folder")
+    parser.add_argument(
+        "--train-metadata",
+        type=Path,
+        metavar="CSV",
+        help="the training split's metadata.csv: adds rows grouped by the target class's packages",
+    )
     args = parser.parse_args()
     reports = {}
     for item in args.reports:
@@ -138,6 +182,9 @@ def main() -> None:
     if len(reports) > 1:
         print()
         print(difference_table(reports))
+    if args.train_metadata is not None:
+        print()
+        print(support_table(reports, packages_per_class(args.train_metadata)))
 
 
 if __name__ == "__main__":

@@ -66,3 +66,26 @@ def test_paired_difference_interval():
     )
     assert compare_reports.paired_difference([2.0]) == "–"
     assert compare_reports.paired_difference([]) == "–"
+
+
+def test_support_table_groups_rows_by_the_target_class_packages(tmp_path):
+    metadata = tmp_path / "metadata.csv"
+    clips = [("dog", f"p{i}") for i in range(6)] + [("cat", "p0"), ("cat", "p0")]
+    metadata.write_text(
+        "file_name,class,package\n"
+        + "".join(f"c{i}.flac,{c},{p}\n" for i, (c, p) in enumerate(clips))
+    )
+    packages = compare_reports.packages_per_class(metadata)
+    assert packages == {"dog": 6, "cat": 1}
+    rows = report_rows(0.0, 0.0)
+    for row in rows[:10]:
+        row["class"], row["si_sdri"], row["near_silent"] = "cat", -4.0, 1.0
+    rows[10]["class"] = "coins"  # not in training
+    write_report(tmp_path / "a", rows)
+    table = compare_reports.support_table({"a": compare_reports.load(tmp_path / "a")}, packages)
+    lines = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert set(lines) == {"none", "1–2", "5–7"}  # empty groups are left out
+    cat = [cell.strip() for cell in lines["1–2"].strip("|").split("|")]
+    assert cat[1] == "10" and cat[2].endswith("/ -4.00") and cat[3] == "100 %"
+    dog = [cell.strip() for cell in lines["5–7"].strip("|").split("|")]
+    assert dog[1] == "20" and dog[3] == "0 %"
