@@ -84,6 +84,9 @@ class DataConfig:
     balance_classes: bool = True  # draw the target's class uniformly when classes are known
     # balanced: the target's class drawn with probability ∝ (its clips)^exponent (0: uniform)
     class_weight_exponent: float = 0.0
+    # balanced: within a class, draw the source (package) uniformly, then one of its clips, so
+    # that a class is not learnt as the sound of the package that supplies most of its clips
+    balance_sources: bool = False
     num_workers: int = 2
     num_validation: int = 64
     augment: bool = True

@@ -386,6 +386,7 @@ def mixing_config(config: Config) -> MixingConfig:
         caption_choice=data.caption_choice,
         balance_classes=data.balance_classes,
         class_weight_exponent=data.class_weight_exponent,
+        balance_sources=data.balance_sources,
         n_fft=config.audio.n_fft,
         hop_length=config.audio.hop_length,
         num_interferers=tuple(data.num_interferers),

@@ -3,9 +3,11 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
+from querysep.audio.io import save_audio
 from querysep.data.augment import AugmentConfig
-from querysep.data.captions import load_clotho
+from querysep.data.captions import CaptionedClip, load_clotho
 from querysep.data.dataset import MixingConfig, MixtureDataset
+from tests.conftest import tone
 
 
 def make_dataset(clotho_folder, **overrides):
@@ -94,10 +96,6 @@ def test_filter_at_equal_power_keeps_target_dominant_mixtures(clotho_folder):
 def speech_heavy_labels(tmp_path, **overrides) -> tuple[list[str], list[str]]:
     """Target and interferer labels of 400 items over 37 "speech" clips and one clip of each
     of three other classes."""
-    from querysep.audio.io import save_audio
-    from querysep.data.captions import CaptionedClip
-    from tests.conftest import tone
-
     clips = []
     for index in range(40):
         label = ["speech"] * 37 + ["bell", "rain", "dog"]
@@ -171,3 +169,50 @@ def test_example_items_mix_text_span_and_other_recordings(clotho_folder):
             counts["recording"] += 1
     assert counts["none"] > 0 and counts["span"] > 0 and counts["recording"] > 0
     assert 0 < counts["text"] < counts["span"] + counts["recording"]
+
+
+def test_balance_sources_draws_a_class_source_uniformly(tmp_path):
+    """A class with 9 clips from one package and 1 from another: with sources balanced, the
+    lone clip is the target about half the time of that class instead of a tenth; off, the
+    draws are exactly those of before (the same generator calls)."""
+    clips = []
+    for index in range(14):
+        path = tmp_path / f"clip{index}.wav"
+        save_audio(path, tone(200 + 20 * index, 0.5), 16000)
+        label, source = (
+            ("dog", "big")
+            if index < 9
+            else ("dog", "small")
+            if index == 9
+            else (["bell", "rain", "wind", "cat"][index - 10], "other")
+        )
+        clips.append(CaptionedClip(path, (f"sound {index}",), label, source))  # fmt: skip
+
+    def lone_share(balance_sources: bool) -> tuple[float, list[int]]:
+        config = MixingConfig(segment_seconds=0.5, filter_threshold=None,
+                              balance_sources=balance_sources)  # fmt: skip
+        dataset = MixtureDataset(clips, config=config, length=300, seed=5)
+        targets = [dataset[index]["target_index"] for index in range(len(dataset))]
+        dogs = [t for t in targets if t <= 9]
+        return float(np.mean(np.array(dogs) == 9)), targets
+
+    balanced, _ = lone_share(True)
+    plain, plain_targets = lone_share(False)
+    assert 0.35 < balanced < 0.65
+    assert plain < 0.25
+    unlabelled_sources = [CaptionedClip(c.path, c.captions, c.label) for c in clips]
+    config = MixingConfig(segment_seconds=0.5, filter_threshold=None, balance_sources=True)
+    dataset = MixtureDataset(unlabelled_sources, config=config, length=300, seed=5)
+    assert [dataset[i]["target_index"] for i in range(300)] == plain_targets  # no sources: off
+
+
+def test_clotho_loader_reads_each_clip_source_from_metadata(clotho_folder):
+    csv_path, audio_dir = clotho_folder
+    assert all(clip.source is None for clip in load_clotho(csv_path, audio_dir))  # no metadata
+    names = [clip.path.name for clip in load_clotho(csv_path, audio_dir)]
+    (audio_dir / "metadata.csv").write_text(
+        "file_name,class,package\n" + "".join(f"{n},x,pkg{i % 2}\n" for i, n in enumerate(names))
+    )
+    clips = load_clotho(csv_path, audio_dir)
+    assert [clip.source for clip in clips] == [f"pkg{i % 2}" for i in range(len(names))]
+    assert clips[0].label != "x"  # the captions file's class column comes first

@@ -2,7 +2,8 @@
 
 Clotho v2: ``file_name,caption_1,...,caption_5`` plus an audio folder. Extra columns are
 kept; a ``class`` column (or ``metadata.csv`` with ``file_name,class`` in the audio folder)
-labels the clips so that mixtures can avoid two clips of the same class.
+labels the clips so that mixtures can avoid two clips of the same class; a ``package``
+column of ``metadata.csv`` names each clip's source, so that draws can balance sources.
 Manifest: ``path,caption`` rows (CSV with a header, or JSON lines); several rows for one
 path give that clip several captions; relative paths are resolved against the manifest.
 """
@@ -24,6 +25,7 @@ class CaptionedClip:
     path: Path
     captions: tuple[str, ...]
     label: str | None = None  # sound class, when known
+    source: str | None = None  # where the recording comes from (a Debian package), when known
 
 
 def load_captions(path: str | Path, audio_dir: str | Path | None = None) -> list[CaptionedClip]:
@@ -42,7 +44,7 @@ def load_captions(path: str | Path, audio_dir: str | Path | None = None) -> list
 
 def load_clotho(csv_path: str | Path, audio_dir: str | Path) -> list[CaptionedClip]:
     csv_path, audio_dir = Path(csv_path), Path(audio_dir)
-    labels = _read_labels(audio_dir / "metadata.csv")
+    labels, sources = _read_metadata(audio_dir / "metadata.csv")
     clips = []
     with csv_path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -63,7 +65,7 @@ def load_clotho(csv_path: str | Path, audio_dir: str | Path) -> list[CaptionedCl
             if not clip_path.is_file():
                 raise CaptionError(f"{csv_path}:{line}: audio file {clip_path} not found")
             label = (row.get("class") or "").strip() or labels.get(name)
-            clips.append(CaptionedClip(clip_path, captions, label))
+            clips.append(CaptionedClip(clip_path, captions, label, sources.get(name)))
     if not clips:
         raise CaptionError(f"{csv_path}: no clips")
     return clips
@@ -111,11 +113,15 @@ def _read_jsonl(path: Path):
     return rows
 
 
-def _read_labels(path: Path) -> dict[str, str]:
+def _read_metadata(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """``file_name`` -> class and ``file_name`` -> package, from a corpus' ``metadata.csv``."""
     if not path.is_file():
-        return {}
+        return {}, {}
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if not {"file_name", "class"} <= set(reader.fieldnames or []):
-            return {}
-        return {row["file_name"]: row["class"] for row in reader if row.get("class")}
+        if "file_name" not in (reader.fieldnames or []):
+            return {}, {}
+        rows = list(reader)
+    labels = {row["file_name"]: row["class"] for row in rows if row.get("class")}
+    sources = {row["file_name"]: row["package"] for row in rows if row.get("package")}
+    return labels, sources

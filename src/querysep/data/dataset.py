@@ -75,6 +75,7 @@ class MixingConfig:
     balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
     # balanced: target class drawn with probability ∝ (its clips)^exponent; 0 = uniform
     class_weight_exponent: float = 0.0
+    balance_sources: bool = False  # balanced: a class's source drawn uniformly, then a clip
     n_fft: int = 512
     hop_length: int = 256
     # closer to real recordings (querysep.data.scene); the defaults make DCASE two-source pairs
@@ -154,6 +155,13 @@ class MixtureDataset(Dataset):
         if config.balance_classes and all(clip.label for clip in clips):
             for index, clip in enumerate(clips):
                 self.clips_by_label.setdefault(clip.label, []).append(index)
+        # class -> source -> clips, when sources are balanced and every clip names its source
+        self.clips_by_source: dict[str, dict[str, list[int]]] = {}
+        if config.balance_sources and self.clips_by_label and all(c.source for c in clips):
+            for label, members in self.clips_by_label.items():
+                for index in members:
+                    by_source = self.clips_by_source.setdefault(label, {})
+                    by_source.setdefault(clips[index].source, []).append(index)
 
     def __len__(self) -> int:
         return self.length
@@ -259,8 +267,7 @@ class MixtureDataset(Dataset):
         labels = sorted(x for x in self.clips_by_label if x in BACKGROUND_LABELS and x != label)
         if not labels:
             return None
-        members = self.clips_by_label[labels[int(rng.integers(len(labels)))]]
-        return members[int(rng.integers(len(members)))]
+        return self._clip_of_class(labels[int(rng.integers(len(labels)))], rng)
 
     def _scene(self, target, parts, source, mixture, rng) -> tuple[np.ndarray, np.ndarray]:
         """Room, level and codec (each with its probability) on the chosen mixture."""
@@ -305,7 +312,17 @@ class MixtureDataset(Dataset):
             sizes = np.array([len(self.clips_by_label[name]) for name in labels], dtype=float)
             weights = sizes**self.config.class_weight_exponent
             label = labels[int(rng.choice(len(labels), p=weights / weights.sum()))]
-        members = self.clips_by_label[label]
+        return self._clip_of_class(label, rng)
+
+    def _clip_of_class(self, label: str, rng: np.random.Generator) -> int:
+        """One clip of ``label``: drawn uniformly, or (``balance_sources``) a source drawn
+        uniformly among the class's sources, then one of its clips."""
+        by_source = self.clips_by_source.get(label)
+        if by_source:
+            sources = sorted(by_source)
+            members = by_source[sources[int(rng.integers(len(sources)))]]
+        else:
+            members = self.clips_by_label[label]
         return members[int(rng.integers(len(members)))]
 
     def _caption(self, clip: CaptionedClip, rng: np.random.Generator) -> str:
@@ -329,8 +346,7 @@ class MixtureDataset(Dataset):
         taken = {label} | {self.clips[i].label for i in exclude}
         if self.clips_by_label and len(self.clips_by_label) > len(taken):
             others = [name for name in sorted(self.clips_by_label) if name not in taken]
-            members = self.clips_by_label[others[int(rng.integers(len(others)))]]
-            return members[int(rng.integers(len(members)))]
+            return self._clip_of_class(others[int(rng.integers(len(others)))], rng)
         for _ in range(32):
             candidate = int(rng.integers(len(self.clips)))
             if candidate != target_index and (
