@@ -218,3 +218,20 @@ def test_augmentation_ranges_come_from_the_config():
     for wrong in ("[1.2, 0.8]", "[0.0, 1.1]", "[0.9]"):
         with pytest.raises(ConfigError, match="augment_speed_range"):
             augment_config(Config.from_yaml(TINY_CONFIG, [f"data.augment_speed_range={wrong}"]))
+
+
+def test_balance_sources_without_packages_is_a_clear_config_error(clotho_folder):
+    from querysep.config import Config, ConfigError
+    from querysep.train import MixtureDataModule
+
+    csv_path, audio_dir = clotho_folder  # no metadata.csv: no packages
+    config = Config.from_yaml(
+        TINY_CONFIG,
+        [
+            f"data.train={csv_path}",
+            f"data.train_audio_dir={audio_dir}",
+            "data.balance_sources=true",
+        ],
+    )
+    with pytest.raises(ConfigError, match="balance_sources needs every clip's package"):
+        MixtureDataModule(config).setup()

@@ -162,6 +162,11 @@ class MixtureDataModule(L.LightningDataModule):
             validation_clips = load_captions(data.validation, data.validation_audio_dir)
         else:  # hold out every tenth clip so validation never hears a training clip
             train_clips, validation_clips = split_clips(train_clips)
+        if data.balance_sources and not all(c.source for c in train_clips + validation_clips):
+            raise ConfigError(
+                "data.balance_sources needs every clip's package: a metadata.csv with "
+                "file_name,package columns in the audio folder (`querysep corpus build` writes it)"
+            )
         mixing = mixing_config(self.config)
         seed = self.config.train.seed
         self.train_set = MixtureDataset(

@@ -175,35 +175,30 @@ def test_balance_sources_draws_a_class_source_uniformly(tmp_path):
     """A class with 9 clips from one package and 1 from another: with sources balanced, the
     lone clip is the target about half the time of that class instead of a tenth; off, the
     draws are exactly those of before (the same generator calls)."""
+    labels = ["dog"] * 10 + ["bell", "rain", "wind", "cat"]
+    sources = ["big"] * 9 + ["small"] + ["other"] * 4
     clips = []
-    for index in range(14):
+    for index, (label, source) in enumerate(zip(labels, sources)):
         path = tmp_path / f"clip{index}.wav"
         save_audio(path, tone(200 + 20 * index, 0.5), 16000)
-        label, source = (
-            ("dog", "big")
-            if index < 9
-            else ("dog", "small")
-            if index == 9
-            else (["bell", "rain", "wind", "cat"][index - 10], "other")
+        clips.append(CaptionedClip(path, (f"sound {index}",), label, source))
+
+    def targets(clips, balance_sources: bool) -> list[int]:
+        config = MixingConfig(
+            segment_seconds=0.5, filter_threshold=None, balance_sources=balance_sources
         )
-        clips.append(CaptionedClip(path, (f"sound {index}",), label, source))  # fmt: skip
-
-    def lone_share(balance_sources: bool) -> tuple[float, list[int]]:
-        config = MixingConfig(segment_seconds=0.5, filter_threshold=None,
-                              balance_sources=balance_sources)  # fmt: skip
         dataset = MixtureDataset(clips, config=config, length=300, seed=5)
-        targets = [dataset[index]["target_index"] for index in range(len(dataset))]
-        dogs = [t for t in targets if t <= 9]
-        return float(np.mean(np.array(dogs) == 9)), targets
+        return [dataset[index]["target_index"] for index in range(len(dataset))]
 
-    balanced, _ = lone_share(True)
-    plain, plain_targets = lone_share(False)
-    assert 0.35 < balanced < 0.65
-    assert plain < 0.25
-    unlabelled_sources = [CaptionedClip(c.path, c.captions, c.label) for c in clips]
-    config = MixingConfig(segment_seconds=0.5, filter_threshold=None, balance_sources=True)
-    dataset = MixtureDataset(unlabelled_sources, config=config, length=300, seed=5)
-    assert [dataset[i]["target_index"] for i in range(300)] == plain_targets  # no sources: off
+    def lone_share(drawn: list[int]) -> float:
+        dogs = np.array([t for t in drawn if t <= 9])
+        return float(np.mean(dogs == 9))
+
+    plain = targets(clips, False)
+    assert 0.35 < lone_share(targets(clips, True)) < 0.65
+    assert lone_share(plain) < 0.25
+    without_sources = [CaptionedClip(c.path, c.captions, c.label) for c in clips]
+    assert targets(without_sources, True) == plain  # nothing to balance: the plain draws
 
 
 def test_clotho_loader_reads_each_clip_source_from_metadata(clotho_folder):
