@@ -218,6 +218,22 @@ def test_augmentation_ranges_come_from_the_config():
     for wrong in ("[1.2, 0.8]", "[0.0, 1.1]", "[0.9]"):
         with pytest.raises(ConfigError, match="augment_speed_range"):
             augment_config(Config.from_yaml(TINY_CONFIG, [f"data.augment_speed_range={wrong}"]))
+    assert default.lowpass_probability == 0.0
+    band_limited = augment_config(
+        Config.from_yaml(
+            TINY_CONFIG,
+            ["data.augment_lowpass_probability=0.3", "data.augment_lowpass_hz_range=[3000, 6000]"],
+        )
+    )
+    assert band_limited.lowpass_probability == 0.3
+    assert band_limited.lowpass_hz_range == (3000.0, 6000.0)
+    for key, wrong in (
+        ("augment_lowpass_hz_range", "[3000, 9000]"),  # above half of 16 kHz
+        ("augment_lowpass_hz_range", "[6000, 3000]"),
+        ("augment_lowpass_probability", "1.5"),
+    ):
+        with pytest.raises(ConfigError, match=key):
+            augment_config(Config.from_yaml(TINY_CONFIG, [f"data.{key}={wrong}"]))
 
 
 def test_balance_sources_without_packages_is_a_clear_config_error(clotho_folder):

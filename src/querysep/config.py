@@ -94,6 +94,9 @@ class DataConfig:
     # the random EQ's largest gain
     augment_speed_range: list[float] = field(default_factory=lambda: [0.9, 1.1])
     augment_eq_max_db: float = 6.0
+    # band limits of recording chains: the share of clips low-passed, and the cutoff range (Hz)
+    augment_lowpass_probability: float = 0.0
+    augment_lowpass_hz_range: list[float] = field(default_factory=lambda: [2000.0, 7500.0])
     # closer to real recordings (querysep.data.scene; see MixingConfig): off by default
     num_interferers: list[int] = field(default_factory=lambda: [1, 1])
     background_probability: float = 0.0

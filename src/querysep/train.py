@@ -373,7 +373,24 @@ def augment_config(config: Config) -> AugmentConfig:
         raise ConfigError(
             f"data.augment_speed_range must be two factors 0 < low <= high, got {speed_range}"
         )
-    return AugmentConfig(speed_range=tuple(speed_range), eq_max_db=config.data.augment_eq_max_db)
+    lowpass_range = config.data.augment_lowpass_hz_range
+    nyquist = config.audio.sample_rate / 2
+    if len(lowpass_range) != 2 or not 0.0 < lowpass_range[0] <= lowpass_range[1] < nyquist:
+        raise ConfigError(
+            "data.augment_lowpass_hz_range must be two cutoffs 0 < low <= high < "
+            f"{nyquist:g} Hz (half the sample rate), got {lowpass_range}"
+        )
+    if not 0.0 <= config.data.augment_lowpass_probability <= 1.0:
+        raise ConfigError(
+            "data.augment_lowpass_probability must be within [0, 1], got "
+            f"{config.data.augment_lowpass_probability}"
+        )
+    return AugmentConfig(
+        speed_range=tuple(speed_range),
+        eq_max_db=config.data.augment_eq_max_db,
+        lowpass_probability=config.data.augment_lowpass_probability,
+        lowpass_hz_range=tuple(lowpass_range),
+    )
 
 
 def mixing_config(config: Config) -> MixingConfig:

@@ -1,4 +1,4 @@
-"""Waveform augmentation for training clips: speed/pitch, EQ and light reverb.
+"""Waveform augmentation for training clips: speed/pitch, EQ, light reverb and band limits.
 
 Each transform takes mono ``(time,)`` float32 audio and an explicit ``numpy`` generator.
 They widen the variety of recordings per class, the main limit of a small corpus
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.fft import next_fast_len
-from scipy.signal import fftconvolve
+from scipy.signal import butter, fftconvolve, sosfilt
 
 from querysep.audio.io import resample
 
@@ -27,6 +27,11 @@ class AugmentConfig:
     reverb_probability: float = 0.3
     rt60_seconds_range: tuple[float, float] = (0.1, 0.6)
     reverb_wet_range: tuple[float, float] = (0.05, 0.3)
+    # a recording chain's band limit (telephone, low-rate files, old codecs), not the sound's:
+    # a low-pass at a cutoff drawn log-uniformly from the range. Off (0.0) draws nothing, so
+    # runs without it see exactly the mixtures they saw before it existed.
+    lowpass_probability: float = 0.0
+    lowpass_hz_range: tuple[float, float] = (2000.0, 7500.0)
 
 
 def change_speed(waveform: np.ndarray, factor: float) -> np.ndarray:
@@ -64,6 +69,16 @@ def random_reverb(
     return ((1.0 - wet) * waveform + wet * reverberant).astype(np.float32)
 
 
+def random_lowpass(
+    waveform: np.ndarray, rng: np.random.Generator, sample_rate: int, hz_range: tuple[float, float]
+) -> np.ndarray:
+    """An 8th-order Butterworth low-pass at a cutoff log-uniform in ``hz_range``."""
+    low, high = np.log(hz_range[0]), np.log(hz_range[1])
+    cutoff_hz = float(np.exp(rng.uniform(low, high)))
+    sos = butter(8, cutoff_hz, btype="lowpass", fs=sample_rate, output="sos")
+    return sosfilt(sos, waveform).astype(np.float32)
+
+
 def augment(
     waveform: np.ndarray, rng: np.random.Generator, sample_rate: int, config: AugmentConfig
 ) -> np.ndarray:
@@ -77,4 +92,6 @@ def augment(
         waveform = random_reverb(
             waveform, rng, sample_rate, rt60, rng.uniform(*config.reverb_wet_range)
         )
+    if config.lowpass_probability > 0.0 and rng.random() < config.lowpass_probability:
+        waveform = random_lowpass(waveform, rng, sample_rate, config.lowpass_hz_range)
     return np.asarray(waveform, dtype=np.float32)
