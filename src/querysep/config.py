@@ -81,6 +81,9 @@ class DataConfig:
     filter_snr_db: float | None = 0.0
     filter_max_tries: int = 10
     caption_choice: str = "random"  # random | first
+    # the share of targets queried by their class name alone ("dog", "gun reload"), as users
+    # often type (class-labelled corpora only)
+    label_query_probability: float = 0.0
     balance_classes: bool = True  # draw the target's class uniformly when classes are known
     # balanced: the target's class drawn with probability ∝ (its clips)^exponent (0: uniform)
     class_weight_exponent: float = 0.0

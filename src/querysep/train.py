@@ -406,6 +406,7 @@ def mixing_config(config: Config) -> MixingConfig:
         filter_max_tries=data.filter_max_tries,
         filter_snr_db=data.filter_snr_db,
         caption_choice=data.caption_choice,
+        label_query_probability=data.label_query_probability,
         balance_classes=data.balance_classes,
         class_weight_exponent=data.class_weight_exponent,
         balance_sources=data.balance_sources,

@@ -201,6 +201,34 @@ def test_balance_sources_draws_a_class_source_uniformly(tmp_path):
     assert targets(without_sources, True) == plain  # nothing to balance: the plain draws
 
 
+def test_label_queries_replace_a_share_of_captions_by_the_class_name(tmp_path):
+    """A fifth of the targets are queried by their class name ("gun reload"); off, none."""
+    labels = ["gun_reload", "bell", "rain", "dog"]
+    clips = []
+    for index in range(8):
+        path = tmp_path / f"clip{index}.wav"
+        save_audio(path, tone(200 + 40 * index, 0.5), 16000)
+        clips.append(
+            CaptionedClip(path, (f"caption {index}", f"wording {index}"), labels[index % 4])
+        )
+
+    def items(share: float) -> list[dict]:
+        config = MixingConfig(
+            segment_seconds=0.5, filter_threshold=None, label_query_probability=share
+        )
+        dataset = MixtureDataset(clips, config=config, length=300, seed=4)
+        return [dataset[index] for index in range(len(dataset))]
+
+    plain, labelled = items(0.0), items(0.2)
+    names = {label.replace("_", " ") for label in labels}
+    by_name = [item for item in labelled if item["caption"] in names]
+    assert 0.13 < len(by_name) / len(labelled) < 0.27
+    for item in by_name:
+        assert item["caption"] == clips[item["target_index"]].label.replace("_", " ")
+    assert "gun reload" in {item["caption"] for item in by_name}
+    assert not any(item["caption"] in names for item in plain)
+
+
 def test_clotho_loader_reads_each_clip_source_from_metadata(clotho_folder):
     csv_path, audio_dir = clotho_folder
     assert all(clip.source is None for clip in load_clotho(csv_path, audio_dir))  # no metadata

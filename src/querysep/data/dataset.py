@@ -72,6 +72,9 @@ class MixingConfig:
     filter_max_tries: int = 10
     filter_snr_db: float | None = 0.0  # judge pairs at this SNR (None: the drawn one)
     caption_choice: str = "random"  # random | first
+    # the share of targets queried by their class name alone ("dog", "gun reload"), as users
+    # often type; 0 draws nothing, so runs without it see exactly the mixtures they saw before
+    label_query_probability: float = 0.0
     balance_classes: bool = True  # target class drawn uniformly, then a clip of that class
     # balanced: target class drawn with probability ∝ (its clips)^exponent; 0 = uniform
     class_weight_exponent: float = 0.0
@@ -326,6 +329,9 @@ class MixtureDataset(Dataset):
         return members[int(rng.integers(len(members)))]
 
     def _caption(self, clip: CaptionedClip, rng: np.random.Generator) -> str:
+        share = self.config.label_query_probability
+        if share > 0.0 and clip.label is not None and rng.random() < share:
+            return clip.label.replace("_", " ")
         if self.config.caption_choice == "first":
             return clip.captions[0]
         return clip.captions[int(rng.integers(len(clip.captions)))]
