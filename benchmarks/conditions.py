@@ -8,6 +8,11 @@ Each run's full report stays in ``OUT/<spec>/<condition>/``.
     .venv/bin/python benchmarks/conditions.py --checkpoint CKPT --out DIR
         [--corpus data/corpus] [--conditions text span example text+span]
         [--specs test_ood test_ood_unseen test] [--threads 2]
+        [--caption-ensemble K] [--class-queries]
+
+``--class-queries`` asks for each row by its class name (as users often type) instead of its
+caption, ``--caption-ensemble K`` averages the masks for the K training captions nearest to the
+query; their reports go to ``OUT/<spec>/<condition>_class_ensembleK/``.
 """
 
 from __future__ import annotations
@@ -37,9 +42,17 @@ def main() -> None:
     parser.add_argument("--conditions", nargs="+", default=["text", "span", "example", "text+span"])
     parser.add_argument("--specs", nargs="+", default=list(SPECS), choices=list(SPECS))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--caption-ensemble", type=int, default=0, metavar="K", help="as querysep evaluate"
+    )
+    parser.add_argument(
+        "--class-queries", action="store_true", help="query by class name, as querysep evaluate"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    separator = Separator.load(args.checkpoint)
+    separator = Separator.load(args.checkpoint).use_caption_ensemble(args.caption_ensemble)
+    suffix = "_class" if args.class_queries else ""
+    suffix += f"_ensemble{args.caption_ensemble}" if args.caption_ensemble else ""
     print(f"checkpoint: {args.checkpoint} ({separator.metadata.get('global_step', '?')} steps)")
     print(
         "\n| spec | condition | rows | SDRi | SI-SDRi | SDRi / SI-SDRi at −15…−5 | at −4…4 "
@@ -48,7 +61,7 @@ def main() -> None:
     for spec in args.specs:
         spec_file, audio_dir = SPECS[spec]
         for condition in args.conditions:
-            out = args.out / spec / condition.replace("+", "_")
+            out = args.out / spec / (condition.replace("+", "_") + suffix)
             summary_path = out / "summary.json"
             if not summary_path.is_file():  # finished runs are kept: rerun to add rows
                 evaluation.evaluate(
@@ -58,9 +71,11 @@ def main() -> None:
                     out,
                     method=f"{args.checkpoint} ({condition})",
                     condition=condition,
+                    class_queries=args.class_queries,
                     progress=False,
                 )
-            print(table_row(spec, condition, json.loads(summary_path.read_text())), flush=True)
+            label = condition + suffix.replace("_", " ")
+            print(table_row(spec, label, json.loads(summary_path.read_text())), flush=True)
 
 
 def table_row(spec: str, condition: str, summary: dict) -> str:

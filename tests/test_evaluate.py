@@ -270,3 +270,20 @@ def test_evaluate_conditions_need_a_model_that_takes_examples(spec, tmp_path, ca
     code = main(["evaluate", "--spec", str(path), "--audio-dir", str(audio_dir),
                  "--oracle", "irm", "--condition", "span", "--out", out])  # fmt: skip
     assert code == 1 and "oracles take no query" in capsys.readouterr().err
+
+
+def test_class_queries_ask_for_each_row_by_its_class_name(spec, tmp_path):
+    path, audio_dir = spec
+    estimator = RecordingEstimator()
+    summary = evaluation.evaluate(
+        path, audio_dir, estimator, tmp_path / "out", method="x", class_queries=True
+    )
+    assert [item.caption for item in estimator.items] == ["hum", "whistle", "beep", "hiss", "hum"]
+    assert summary["queries"] == "class names"
+    rows = list(csv.DictReader((tmp_path / "out" / "rows.csv").open()))
+    assert rows[1]["query"] == "whistle" and rows[1]["caption"] == "a high whistle"
+    plain = tmp_path / "plain.csv"
+    plain.write_text("source,noise,snr,caption\nlow.wav,hiss.wav,0,a low hum\n")
+    with pytest.raises(evaluation.SpecError, match="class column"):
+        evaluation.evaluate(plain, audio_dir, estimator, tmp_path / "o2", method="x",
+                            class_queries=True)  # fmt: skip

@@ -104,3 +104,61 @@ def test_web_page_and_api_show_the_hint(vocabulary, text_encoder):
     answer = client.get("/api/vocabulary", query_string={"query": "rain on the roof"}).get_json()
     assert answer["hint"] is None and answer["nearest"][0]["class"] == "rain"
     assert client.get("/api/vocabulary", query_string={"query": " "}).status_code == 400
+
+
+def test_nearest_captions_are_ranked_over_every_class(vocabulary, text_encoder):
+    captions = vocabulary.nearest_captions("a dog barking", text_encoder, 3)
+    assert len(captions) == 3 and set(captions) <= LABELLED["dog"]  # the three dog captions
+    assert vocabulary.nearest_captions("a dog barks", text_encoder, 1) == ["a dog barks"]
+    assert len(vocabulary.nearest_captions("rain", text_encoder, 50)) == 7  # all there are
+
+
+def test_caption_ensemble_averages_the_masks_of_the_nearest_captions(
+    tiny_separator, vocabulary, text_encoder
+):
+    """With K captions the estimate is the mean of the K single-caption estimates (the ISTFT is
+    linear in the mask), one output per query, also with --remove."""
+    from querysep.separator import Separator
+
+    mixture = tone(440, 2.0) + tone(1250, 2.0, amplitude=0.3)
+    with pytest.raises(ValueError, match="no vocabulary"):
+        tiny_separator.use_caption_ensemble(2)
+    tiny_separator.vocabulary = vocabulary
+    captions = vocabulary.nearest_captions("a hound barking", text_encoder, 2)
+    singles = tiny_separator.separate(mixture, 16000, captions)  # (2, time)
+    plain = tiny_separator.separate(mixture, 16000, "a hound barking")
+    ensemble = tiny_separator.use_caption_ensemble(2)
+    assert isinstance(ensemble, Separator)
+    try:
+        averaged = ensemble.separate(mixture, 16000, "a hound barking")
+        both = ensemble.separate(mixture, 16000, ["a hound barking", "heavy rain"])
+        removed = ensemble.separate(mixture, 16000, "a hound barking", remove=True)
+    finally:
+        tiny_separator.use_caption_ensemble(0)
+    assert averaged.shape == plain.shape and both.shape == (2, *plain.shape)
+    assert np.allclose(averaged, singles.mean(axis=0), atol=1e-5)
+    assert not np.allclose(averaged, plain, atol=1e-4)  # the query as typed differs
+    assert np.allclose(both[0], averaged, atol=1e-5) and not np.allclose(both[1], averaged)
+    assert np.allclose(removed + averaged, mixture, atol=1e-4)  # 1 - mean mask
+    with pytest.raises(ValueError, match="0 \\(off\\) or more"):
+        tiny_separator.use_caption_ensemble(-1)
+
+
+def test_cli_caption_ensemble_names_its_captions(tiny_separator, vocabulary, tmp_path, capsys):
+    source = tmp_path / "in.wav"
+    sf.write(source, tone(440, 1.0), 16000)
+    args = ["separate", str(source), "--query", "a hound barking", "--caption-ensemble", "2"]
+    bare = str(tiny_separator.save(tmp_path / "bare.pt"))
+    assert main([*args, "--checkpoint", bare, "-o", str(tmp_path / "a.wav")]) == 2
+    assert "no vocabulary" in capsys.readouterr().err
+    tiny_separator.vocabulary = vocabulary
+    try:
+        checkpoint = str(tiny_separator.save(tmp_path / "v.pt"))
+    finally:
+        tiny_separator.vocabulary = None
+    assert main([*args, "--checkpoint", checkpoint, "-o", str(tmp_path / "b.wav")]) == 0
+    err = capsys.readouterr().err
+    assert "caption ensemble: the masks for" in err and "barking" in err
+    assert (tmp_path / "b.wav").is_file()
+    wrong = [*args[:-1], "-3", "--checkpoint", checkpoint, "-o", str(tmp_path / "c.wav")]
+    assert main(wrong) == 2 and "Traceback" not in capsys.readouterr().err

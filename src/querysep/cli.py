@@ -116,13 +116,17 @@ def _separate(args: argparse.Namespace) -> int:
             example = (example_clip(args.example, separator.sample_rate), separator.sample_rate)
         if args.onnx:
             separator.use_onnx(args.onnx)
+        captions = use_caption_ensemble(separator, args.caption_ensemble, args.query)
     except (FileNotFoundError, ValueError, CheckpointError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     hint = separator.query_hint(args.query) if args.query else None
     if hint:
         print(f"warning: {hint}", file=sys.stderr)
-    release_text_encoder(separator, [args.query, args.negative_query])
+    if args.caption_ensemble and captions:
+        listed = "; ".join(repr(c) for c in captions)
+        print(f"caption ensemble: the masks for {listed} are averaged", file=sys.stderr)
+    release_text_encoder(separator, [args.query, args.negative_query, *captions])
     print(describe_request(args, inputs), file=sys.stderr)
     failures = 0
     for (source, _), out in zip(tqdm(inputs, desc="files", disable=len(inputs) < 2), outputs):
@@ -148,6 +152,12 @@ def _separate(args: argparse.Namespace) -> int:
     if failures:
         print(f"{failures} of {len(inputs)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
+
+
+def use_caption_ensemble(separator, size: int, query: str | None) -> list[str]:
+    """Set the separator's caption ensemble; the captions ``query`` will use (none: off)."""
+    separator.use_caption_ensemble(size)
+    return separator.ensemble_captions([query]) if size and query else []
 
 
 def release_text_encoder(separator, queries: list[str | None]) -> None:
@@ -231,8 +241,15 @@ def _evaluate(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
+            try:
+                use_caption_ensemble(separator, args.caption_ensemble, None)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
             estimator = evaluation.model_estimator(separator, args.condition)
             method = str(args.checkpoint or "default")
+            if args.caption_ensemble:
+                method += f" (caption ensemble of {args.caption_ensemble})"
         spec, audio_dir = args.spec, args.audio_dir
         if args.clotho:
             spec, audio_dir = build_clotho_spec(
@@ -255,6 +272,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             clap=clap,
             noise_floor_dbfs=args.noise_floor_dbfs,
             condition=args.condition,
+            class_queries=args.class_queries,
         )
     except (ClapError, ClothoError, CaptionError, evaluation.SpecError, AudioError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -383,6 +401,15 @@ def build_parser() -> argparse.ArgumentParser:
     separate.add_argument(
         "--negative-query", metavar="TEXT", help="a sound to keep out of the result"
     )
+    separate.add_argument(
+        "--caption-ensemble",
+        type=int,
+        default=0,
+        metavar="K",
+        help="average the masks for the K training captions nearest to the query: steadier "
+        "on wordings the model was not trained on, K times the work (default 0: the query as "
+        "typed)",
+    )
     separate.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
     separate.add_argument("--device", default="cpu", help="torch device (default: cpu)")
     separate.add_argument(
@@ -426,6 +453,21 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="the query: the caption (text, default: the DCASE protocol), a 1-2 s span where the "
         "source is active (span), another recording of its class (example), or text with one",
+    )
+    evaluate.add_argument(
+        "--caption-ensemble",
+        type=int,
+        default=0,
+        metavar="K",
+        help="average the masks for the K training captions nearest to the query: steadier "
+        "on wordings the model was not trained on, K times the work (default 0: the query as "
+        "typed)",
+    )
+    evaluate.add_argument(
+        "--class-queries",
+        action="store_true",
+        help="query each row by its class name (spec column class) instead of its caption, as "
+        "users often type",
     )
     evaluate.add_argument("--save-audio", action="store_true", help="keep OUT/estimates/<row>.wav")
     evaluate.add_argument(

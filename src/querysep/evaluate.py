@@ -205,6 +205,7 @@ def evaluate(
     progress: bool = True,
     noise_floor_dbfs: float | None = None,
     condition: str = "text",
+    class_queries: bool = False,
 ) -> dict:
     """Evaluate ``estimator`` on every spec row; writes rows.csv, summary.json, plots, report.
 
@@ -213,10 +214,14 @@ def evaluate(
     RMS level to every mixture, as a recording's noise floor: a robustness check.
     ``condition`` names the query the estimator gets (see the module docstring): each row's
     span and example are placed here, so every estimator sees the same ones.
+    ``class_queries`` queries each row by its class name ("gun reload") instead of its
+    caption, as users often type (off: the DCASE protocol exactly).
     """
     rows = read_spec(spec)
     audio_dir, out_dir = Path(audio_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if class_queries and rows and "class" not in rows[0]:
+        raise SpecError(f"{spec}: class-name queries need a class column")
     finder = None
     if "example" in condition:
         if rows and "class" not in rows[0]:
@@ -226,6 +231,8 @@ def evaluate(
     for index, row in enumerate(tqdm(rows, desc=f"evaluating {method}", disable=not progress)):
         item = make_mixture(row, audio_dir)
         extra = {}
+        if class_queries:
+            item.caption = extra["query"] = row["class"].replace("_", " ")
         if "span" in condition:
             item.span = query_span(item.source, seed=index)
             extra = {"span_start": f"{item.span[0]:.3f}", "span_end": f"{item.span[1]:.3f}"}
@@ -248,6 +255,8 @@ def evaluate(
         raise SpecError(f"{spec}: no row has another recording of its class for examples")
     summary = summarize(results, method=method, spec=str(spec))
     summary["condition"] = condition
+    if class_queries:
+        summary["queries"] = "class names"
     if skipped:
         summary["rows_without_example"] = skipped
     if noise_floor_dbfs is not None:

@@ -57,6 +57,9 @@ class Separator:
         self.overlap_seconds = OVERLAP_SECONDS
         # None: the network's own receptive field (see context_samples)
         self.context_seconds: float | None = None
+        # 0: each text query as typed. K >= 1: the masks for the K training captions nearest
+        # to the query are averaged (K times the network work; needs the vocabulary)
+        self.caption_ensemble = 0
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -324,14 +327,40 @@ class Separator:
             )
         return join_conditions(text, example)
 
+    def use_caption_ensemble(self, size: int) -> Separator:
+        """Average each text query's masks over its ``size`` nearest training captions (0: the
+        query as typed). Needs the checkpoint's vocabulary."""
+        if size < 0:
+            raise ValueError(f"a caption ensemble is 0 (off) or more captions, got {size}")
+        if size and self.vocabulary is None:
+            raise ValueError(
+                "a caption ensemble needs the training captions, and this checkpoint has no "
+                "vocabulary; separate without it"
+            )
+        self.caption_ensemble = size
+        return self
+
+    def ensemble_captions(self, queries: list[str]) -> list[str]:
+        """Each query's ``caption_ensemble`` nearest training captions (the queries themselves
+        when the ensemble is off)."""
+        if not self.caption_ensemble or not queries:
+            return queries
+        self.use_caption_ensemble(self.caption_ensemble)  # checks the vocabulary is there
+        nearest = self.vocabulary.nearest_captions
+        return [c for q in queries for c in nearest(q, self.text_encoder, self.caption_ensemble)]
+
     def _window_process(self, queries, negative_query, remove, stats, clips=None):
-        text = self.condition(queries, clips)
+        captions = self.ensemble_captions(queries)
+        group = len(captions) // len(queries) if queries else 1
+        text = self.condition(captions, clips)
         negative = self.model.encode_text([negative_query]) if negative_query else None
         device = self.model.device()
 
         def process(chunk: torch.Tensor) -> torch.Tensor:
             chunk = chunk.to(device)
-            return self.separate_window(chunk, text, stats, negative=negative, remove=remove).cpu()
+            return self.separate_window(
+                chunk, text, stats, negative=negative, remove=remove, group=group
+            ).cpu()
 
         return process
 
@@ -343,8 +372,12 @@ class Separator:
         *,
         negative: TextEmbedding | None = None,
         remove: bool = False,
+        group: int = 1,
     ) -> torch.Tensor:
         """One window ``(channels, time)`` -> ``(queries, channels, time)``.
+
+        ``group`` > 1: the conditions come in groups of that many per query (a caption
+        ensemble), and each group's masks are averaged into one output.
 
         The channels' STFT is taken after the network has run, so that it is not held through
         the network's peak memory (it is as large as four of the network's widest feature maps).
@@ -353,7 +386,8 @@ class Separator:
         mono = model.spectrogram(chunk.mean(0)).abs()[None, None]  # (1, 1, freq, frames)
         num_queries = text.tokens.shape[0]
         _, magnitude = model.predict_mask(mono.expand(num_queries, -1, -1, -1), text, stats)
-        gain = ratio_mask(magnitude, mono)  # (queries, 1, freq, frames)
+        gain = ratio_mask(magnitude, mono)  # (queries * group, 1, freq, frames)
+        gain = gain.unflatten(0, (-1, group)).mean(1)  # (queries, 1, freq, frames)
         if negative is not None:
             _, negative_magnitude = model.predict_mask(mono, negative, stats)
             gain = gain * (1.0 - ratio_mask(negative_magnitude, mono))

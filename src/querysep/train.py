@@ -165,7 +165,8 @@ class MixtureDataModule(L.LightningDataModule):
         if data.balance_sources and not all(c.source for c in train_clips + validation_clips):
             raise ConfigError(
                 "data.balance_sources needs every clip's package: a metadata.csv with "
-                "file_name,package columns in the audio folder (`querysep corpus build` writes it)"
+                "file_name,package columns in the audio folder (`querysep corpus build` writes "
+                "it); for data without packages, set data.balance_sources=false"
             )
         mixing = mixing_config(self.config)
         seed = self.config.train.seed

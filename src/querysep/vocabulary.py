@@ -77,6 +77,13 @@ class Vocabulary:
                 best[label] = Match(caption, label, cosine)
         return sorted(best.values(), key=lambda m: -m.cosine)[:k]
 
+    def nearest_captions(self, query: str, encoder: TextEncoder, k: int) -> list[str]:
+        """The ``k`` training captions nearest to ``query``, of any class, best first."""
+        pooled = torch.nn.functional.normalize(encoder.encode([query]).pooled.float(), dim=-1)
+        cosines = self.embeddings @ pooled[0].cpu()
+        order = torch.argsort(cosines, descending=True, stable=True)[:k]
+        return [self.captions[i] for i in order.tolist()]
+
     def hint(self, query: str, encoder: TextEncoder) -> str | None:
         """A warning when ``query`` is far from every training caption, else ``None``."""
         matches = self.nearest(query, encoder)
