@@ -90,6 +90,18 @@ def time_separation(
     return times[0], times[1:]
 
 
+def ensemble_runs(args: argparse.Namespace) -> None:
+    """10 s with the masks of K training captions averaged (``--caption-ensemble K``)."""
+    separator = Separator.load(args.checkpoint)
+    print("\n| 10 s, caption ensemble | first call (s) | warm median (s) | warm best (s) |"
+          "\n|---|---:|---:|---:|")  # fmt: skip
+    for size in [0, *args.caption_ensembles]:
+        separator.use_caption_ensemble(size)
+        first, warm = time_separation(separator, args.repeats, f"ensemble {size}")
+        row = f"K = {size}" if size else "off (the query as typed)"
+        print(f"| {row} | {first:.3f} | {statistics.median(warm):.3f} | {min(warm):.3f} |")
+
+
 def example_runs(args: argparse.Namespace) -> None:
     """10 s by text, span, text + span and example with the example-encoder model."""
     if args.example_checkpoint:
@@ -164,6 +176,14 @@ def main() -> None:
     parser.add_argument(
         "--example-checkpoint", help="a model with an example encoder (default: random weights)"
     )
+    parser.add_argument(
+        "--caption-ensembles",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="K",
+        help="also time 10 s with caption ensembles of these sizes (shipped model)",
+    )
     parser.add_argument("--long-child", metavar="WAV", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.long_child is not None:
@@ -175,6 +195,9 @@ def main() -> None:
         f"{torch.get_num_threads()} threads, load average {os.getloadavg()[0]:.2f}"
     )
 
+    if args.caption_ensembles:
+        ensemble_runs(args)
+        return
     if not args.long_only:
         short_runs(args)
         example_runs(args)
