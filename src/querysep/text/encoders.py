@@ -65,12 +65,13 @@ class TextEncoder:
         texts = [texts] if isinstance(texts, str) else list(texts)
         found = {text: self._recall(text) for text in dict.fromkeys(texts)}
         missing = [text for text, tokens in found.items() if tokens is None]
-        if missing:
-            for text, tokens in zip(missing, self.encode_uncached(missing), strict=True):
-                found[text] = tokens
-                self._remember(text, tokens)
-                if self.disk is not None:
-                    self.disk.put(self._disk_key(text), tokens)
+        # each text alone: padded beside longer texts, its embedding would differ in the last
+        # bits with whatever was encoded with it, and training would not resume exactly
+        for text in missing:
+            found[text] = tokens = self.encode_uncached([text])[0]
+            self._remember(text, tokens)
+            if self.disk is not None:
+                self.disk.put(self._disk_key(text), tokens)
         return pad_tokens([found[text] for text in texts])
 
     def _remember(self, text: str, tokens: torch.Tensor) -> None:
