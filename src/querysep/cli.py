@@ -154,6 +154,12 @@ def _separate(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+CAPTION_ENSEMBLE_HELP = (
+    "average the masks for the K training captions nearest to the query: steadier on wordings "
+    "the model was not trained on, K times the work (default 0: the query as typed)"
+)
+
+
 def use_caption_ensemble(separator, size: int, query: str | None) -> list[str]:
     """Set the separator's caption ensemble; the captions ``query`` will use (none: off)."""
     separator.use_caption_ensemble(size)
@@ -402,13 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--negative-query", metavar="TEXT", help="a sound to keep out of the result"
     )
     separate.add_argument(
-        "--caption-ensemble",
-        type=int,
-        default=0,
-        metavar="K",
-        help="average the masks for the K training captions nearest to the query: steadier "
-        "on wordings the model was not trained on, K times the work (default 0: the query as "
-        "typed)",
+        "--caption-ensemble", type=int, default=0, metavar="K", help=CAPTION_ENSEMBLE_HELP
     )
     separate.add_argument("--checkpoint", help="separator checkpoint (default: the shipped model)")
     separate.add_argument("--device", default="cpu", help="torch device (default: cpu)")
@@ -455,13 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
         "source is active (span), another recording of its class (example), or text with one",
     )
     evaluate.add_argument(
-        "--caption-ensemble",
-        type=int,
-        default=0,
-        metavar="K",
-        help="average the masks for the K training captions nearest to the query: steadier "
-        "on wordings the model was not trained on, K times the work (default 0: the query as "
-        "typed)",
+        "--caption-ensemble", type=int, default=0, metavar="K", help=CAPTION_ENSEMBLE_HELP
     )
     evaluate.add_argument(
         "--class-queries",
