@@ -282,6 +282,10 @@ def test_class_queries_ask_for_each_row_by_its_class_name(spec, tmp_path):
     assert summary["queries"] == "class names"
     rows = list(csv.DictReader((tmp_path / "out" / "rows.csv").open()))
     assert rows[1]["query"] == "whistle" and rows[1]["caption"] == "a high whistle"
+    evaluation.evaluate(path, audio_dir, estimator, tmp_path / "span", method="x",
+                        class_queries=True, condition="span")  # fmt: skip
+    row = next(csv.DictReader((tmp_path / "span" / "rows.csv").open()))
+    assert row["query"] == "hum" and row["span_start"]  # both kept
     plain = tmp_path / "plain.csv"
     plain.write_text("source,noise,snr,caption\nlow.wav,hiss.wav,0,a low hum\n")
     with pytest.raises(evaluation.SpecError, match="class column"):

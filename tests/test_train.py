@@ -234,6 +234,11 @@ def test_augmentation_ranges_come_from_the_config():
     ):
         with pytest.raises(ConfigError, match=key):
             augment_config(Config.from_yaml(TINY_CONFIG, [f"data.{key}={wrong}"]))
+    from querysep.train import mixing_config
+
+    assert mixing_config(Config()).label_query_probability == 0.0
+    with pytest.raises(ConfigError, match="label_query_probability"):
+        mixing_config(Config.from_yaml(TINY_CONFIG, ["data.label_query_probability=-0.1"]))
 
 
 def test_balance_sources_without_packages_is_a_clear_config_error(clotho_folder):

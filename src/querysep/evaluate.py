@@ -235,7 +235,7 @@ def evaluate(
             item.caption = extra["query"] = row["class"].replace("_", " ")
         if "span" in condition:
             item.span = query_span(item.source, seed=index)
-            extra = {"span_start": f"{item.span[0]:.3f}", "span_end": f"{item.span[1]:.3f}"}
+            extra.update(span_start=f"{item.span[0]:.3f}", span_end=f"{item.span[1]:.3f}")
         if finder is not None:
             found = finder.find(row["source"], row["class"], seed=index)
             if found is None:

@@ -397,6 +397,9 @@ def augment_config(config: Config) -> AugmentConfig:
 def mixing_config(config: Config) -> MixingConfig:
     """The on-the-fly mixing that ``config``'s data section describes."""
     data = config.data
+    share = data.label_query_probability
+    if not 0.0 <= share <= 1.0:
+        raise ConfigError(f"data.label_query_probability must be within [0, 1], got {share}")
     return MixingConfig(
         sample_rate=config.audio.sample_rate,
         segment_seconds=data.segment_seconds,

@@ -65,10 +65,14 @@ class Vocabulary:
             embeddings=payload["embeddings"].float(),
         )
 
+    def cosines(self, query: str, encoder: TextEncoder) -> torch.Tensor:
+        """(captions,) cosine of ``query``'s pooled embedding to every training caption."""
+        pooled = torch.nn.functional.normalize(encoder.encode([query]).pooled.float(), dim=-1)
+        return self.embeddings @ pooled[0].cpu()
+
     def nearest(self, query: str, encoder: TextEncoder, k: int = 3) -> list[Match]:
         """The ``k`` training captions nearest to ``query`` (one per class), best first."""
-        pooled = torch.nn.functional.normalize(encoder.encode([query]).pooled.float(), dim=-1)
-        cosines = (self.embeddings @ pooled[0].cpu()).tolist()
+        cosines = self.cosines(query, encoder).tolist()
         best: dict[str, Match] = {}
         for caption, label, cosine in zip(
             self.captions, self.caption_classes, cosines, strict=True
@@ -79,9 +83,7 @@ class Vocabulary:
 
     def nearest_captions(self, query: str, encoder: TextEncoder, k: int) -> list[str]:
         """The ``k`` training captions nearest to ``query``, of any class, best first."""
-        pooled = torch.nn.functional.normalize(encoder.encode([query]).pooled.float(), dim=-1)
-        cosines = self.embeddings @ pooled[0].cpu()
-        order = torch.argsort(cosines, descending=True, stable=True)[:k]
+        order = torch.argsort(self.cosines(query, encoder), descending=True, stable=True)[:k]
         return [self.captions[i] for i in order.tolist()]
 
     def hint(self, query: str, encoder: TextEncoder) -> str | None:
