@@ -12,11 +12,12 @@ Prints markdown tables:
 5. peak RSS and time for long files (by default 10 and 60 minutes of 44.1 kHz stereo
    16-bit WAV) through ``separate_file`` (streamed: read, resample, separate, resample back,
    write), each in a fresh process so that its peak RSS is its own, under the allocator
-   ``querysep separate`` uses (jemalloc when installed; ``--allocator system``: glibc's).
+   ``querysep separate`` uses (tcmalloc, else jemalloc, when installed; ``--allocator``
+   names one, or ``system`` for glibc's).
 
     .venv/bin/python benchmarks/speed.py [--threads 2] [--repeats 5] [--checkpoint CKPT]
                                          [--minutes 10 60] [--rate 44100] [--channels 2]
-                                         [--no-onnx] [--long-only] [--allocator system]
+                                         [--no-onnx] [--long-only] [--allocator NAME]
                                          [--example-checkpoint CKPT]
 
 Without ``--checkpoint`` the shipped default model is timed (random weights of the same
@@ -41,7 +42,7 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from querysep.allocator import jemalloc_environment
+from querysep.allocator import SWITCH, choose, preload_environment
 from querysep.cli import release_text_encoder
 from querysep.models.checkpoint import DEFAULT_CHECKPOINT
 from querysep.separator import Separator
@@ -140,8 +141,7 @@ def long_file_child(path: str, checkpoint: str | None, threads: int) -> None:
     query encoded and the text encoder freed before the file); print JSON time and peak RSS."""
     torch.set_num_threads(threads)
     separator = load_separator("default", checkpoint)
-    separator.separate(test_audio(1.0), SAMPLE_RATE, "warm-up")  # lazy init out of the timing
-    start = time.perf_counter()
+    start = time.perf_counter()  # lazy set-up (the inference copy, kernels) included
     release_text_encoder(separator, ["a dog barking"])  # as `querysep separate` does
     separator.separate_file(path, "a dog barking", Path(path).with_suffix(".out.wav"))
     elapsed = time.perf_counter() - start
@@ -169,9 +169,9 @@ def main() -> None:
     parser.add_argument("--long-only", action="store_true", help="only the long files")
     parser.add_argument(
         "--allocator",
-        choices=["auto", "system"],
+        choices=["auto", "tcmalloc", "jemalloc", "system"],
         default="auto",
-        help="long files: auto = as `querysep separate` (jemalloc when installed)",
+        help="long files: auto = as `querysep separate` (tcmalloc, else jemalloc, if installed)",
     )
     parser.add_argument(
         "--example-checkpoint", help="a model with an example encoder (default: random weights)"
@@ -201,7 +201,8 @@ def main() -> None:
     if not args.long_only:
         short_runs(args)
         example_runs(args)
-    long_runs(args)
+    if args.minutes:
+        long_runs(args)
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
 
 
@@ -237,8 +238,12 @@ def short_runs(args: argparse.Namespace) -> None:
 
 
 def long_runs(args: argparse.Namespace) -> None:
-    env = jemalloc_environment() if args.allocator == "auto" else None
-    allocator = "jemalloc" if env is not None else "system malloc"
+    environ = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"} | {SWITCH: args.allocator}
+    chosen = choose(environ)
+    if args.allocator not in ("auto", "system") and chosen is None:
+        sys.exit(f"error: {args.allocator} is not installed")
+    env = preload_environment(environ) or environ
+    allocator = chosen[0] if chosen else "system malloc"
     print(f"\n| {args.rate} Hz, {args.channels} channels, {allocator} | time (s) | x real time "
           "| s per minute of audio | peak RSS (MiB) |\n|---|---:|---:|---:|---:|")  # fmt: skip
     for minutes in args.minutes:

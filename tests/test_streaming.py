@@ -103,25 +103,32 @@ def test_a_streamed_file_equals_the_in_memory_separation(small_windows, tmp_path
     assert sdr(one_pass[0], streamed[0]) > 30
 
 
-def test_output_is_resampled_and_written_in_short_pieces(small_windows, tmp_path, monkeypatch):
-    """soxr's stream keeps buffers as large as the largest piece it was given: windows are
-    written in pieces of at most WRITE_SECONDS (issue 15), all of the file in order."""
+def test_files_are_read_and_written_in_short_pieces(small_windows, tmp_path, monkeypatch):
+    """soxr's streams keep buffers as large as the largest piece they were given: files are
+    read and written in pieces of at most IO_BLOCK_SECONDS (issue 15), all of it in order."""
     from querysep import separator as separator_module
     from querysep.audio.io import BlockWriter
 
-    monkeypatch.setattr(separator_module, "WRITE_SECONDS", 0.5)
-    pieces = []
-    original = BlockWriter.write
+    monkeypatch.setattr(separator_module, "IO_BLOCK_SECONDS", 0.5)
+    pieces, read = [], []
+    original_write, original_blocks = BlockWriter.write, BlockReader.blocks
 
     def recording(self, block, **kwargs):
         pieces.append(block.shape[-1])
-        original(self, block, **kwargs)
+        original_write(self, block, **kwargs)
+
+    def reading(self, **kwargs):
+        for block in original_blocks(self, **kwargs):
+            read.append(block.shape[-1])
+            yield block
 
     monkeypatch.setattr(BlockWriter, "write", recording)
+    monkeypatch.setattr(BlockReader, "blocks", reading)
     audio = tone(300, 10.0, 44100)
     save_audio(tmp_path / "in.wav", audio, 44100)
     out = small_windows.separate_file(tmp_path / "in.wav", "a tone", tmp_path / "out.wav")
     assert max(pieces) <= 8000  # 0.5 s at the model's 16 kHz
+    assert len(read) >= 20 and max(read) < 9000  # 0.5 s of 44.1 kHz resampled, soxr's delay
     assert sum(pieces) == BlockReader(tmp_path / "in.wav", 16000).length
     assert load_audio(out)[0].shape == (1, audio.shape[-1])
 

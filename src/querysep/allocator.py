@@ -1,14 +1,16 @@
-"""The memory allocator for long files: jemalloc, when the system has it.
+"""The memory allocator for long files: tcmalloc or jemalloc, when the system has one.
 
 Separating a long file window by window, glibc's malloc keeps 100–200 MiB of freed heap that
-it cannot reuse (sizes do not fit the holes). The window's live tensors peak about 150 MiB
-above the loaded model, but the process peaks at 620–710 MiB under glibc and about 510 MiB
-under jemalloc, for 0–40 % more time (docs/BENCHMARKS.md). An allocator can only be
-chosen before a process starts, so ``querysep separate`` and ``querysep serve`` restart
-themselves once with jemalloc preloaded (``LD_PRELOAD``, as PyTorch's own CPU launcher
-``torch.backends.xeon.run_cpu`` does) when ``libjemalloc.so.2`` is installed (Debian and
-Ubuntu: ``apt install libjemalloc2``). Without it, or with ``QUERYSEP_ALLOCATOR=system``,
-they run on the system's malloc as before.
+it cannot reuse (sizes do not fit the holes): a 60-minute file peaked at 610–660 MiB under
+glibc against the 600 MB goal. tcmalloc (gperftools) keeps the freed pages for the next
+window, so it is as fast as glibc or faster, with the peak near jemalloc's; jemalloc keeps the
+least memory but gives pages back and faults them in again, 20–40 % slower on a 2-core VM
+(docs/BENCHMARKS.md). An allocator can only be chosen before a process starts, so
+``querysep separate`` and ``querysep serve`` restart themselves once with it preloaded
+(``LD_PRELOAD``, as PyTorch's own CPU launcher ``torch.backends.xeon.run_cpu`` does): the
+first of :data:`PREFERENCE` that is installed (Debian and Ubuntu: ``apt install
+libtcmalloc-minimal4``, or ``libjemalloc2``). ``QUERYSEP_ALLOCATOR`` names one
+(``tcmalloc``, ``jemalloc``) or keeps the system's malloc (``system``).
 """
 
 from __future__ import annotations
@@ -18,37 +20,60 @@ import os
 import sys
 from collections.abc import Mapping
 
-SWITCH = "QUERYSEP_ALLOCATOR"  # "system" keeps the system's malloc
+SWITCH = "QUERYSEP_ALLOCATOR"  # "auto" (the default), an allocator's name, or "system"
+# name -> the library's name for the dynamic loader, in order of preference
+LIBRARIES = {"tcmalloc": "tcmalloc_minimal", "jemalloc": "jemalloc"}
+PREFERENCE = tuple(LIBRARIES)
 
 
-def find_jemalloc() -> str | None:
-    """jemalloc's shared library as the dynamic loader finds it (e.g. ``libjemalloc.so.2``),
-    or None (not installed, or not Linux)."""
+class AllocatorError(ValueError):
+    """``QUERYSEP_ALLOCATOR`` names no allocator we know."""
+
+
+def find_library(name: str) -> str | None:
+    """The allocator ``name``'s shared library as the dynamic loader finds it (e.g.
+    ``libtcmalloc_minimal.so.4``), or None (not installed, or not Linux)."""
     if not sys.platform.startswith("linux"):
         return None
-    return ctypes.util.find_library("jemalloc")
+    return ctypes.util.find_library(LIBRARIES[name])
 
 
-def jemalloc_environment(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
-    """``environ`` (default: this process's) with jemalloc preloaded, or None when a process
-    started with it would not differ: jemalloc missing or already preloaded, or
-    ``QUERYSEP_ALLOCATOR=system``."""
+def choose(environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """``(name, library)`` of the allocator to preload under ``environ``, or None (the
+    system's malloc: asked for, or none of the wanted ones installed)."""
+    wanted = environ.get(SWITCH, "").strip().lower() or "auto"
+    if wanted == "system":
+        return None
+    if wanted != "auto" and wanted not in LIBRARIES:
+        choices = ", ".join(["auto", *LIBRARIES, "system"])
+        raise AllocatorError(f"{SWITCH}={wanted!r}: expected one of {choices}")
+    for name in PREFERENCE if wanted == "auto" else (wanted,):
+        library = find_library(name)
+        if library is not None:
+            return name, library
+    return None
+
+
+def preload_environment(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """``environ`` (default: this process's) with the chosen allocator preloaded, or None when
+    a process started with it would not differ: the system's malloc chosen, or an allocator
+    of :data:`LIBRARIES` already preloaded."""
     env = dict(os.environ if environ is None else environ)
     preload = env.get("LD_PRELOAD", "")
-    if env.get(SWITCH, "").strip().lower() == "system" or "jemalloc" in preload:
+    if any(library in preload for library in LIBRARIES.values()):
         return None
-    library = find_jemalloc()
-    if library is None:
+    chosen = choose(env)
+    if chosen is None:
         return None
-    env["LD_PRELOAD"] = f"{library} {preload}".strip()  # the loader splits on spaces or colons
+    env["LD_PRELOAD"] = f"{chosen[1]} {preload}".strip()  # the loader splits on spaces or colons
     return env
 
 
-def restart_under_jemalloc() -> None:
-    """Replace this process by the same command line under jemalloc. Returns (and the process
-    goes on as it is) when :func:`jemalloc_environment` says there is nothing to change or the
-    restart fails."""
-    env = jemalloc_environment()
+def restart_with_allocator() -> None:
+    """Replace this process by the same command line under the chosen allocator. Returns
+    (and the process goes on as it is) when :func:`preload_environment` says there is nothing
+    to change or the restart fails. An unknown ``QUERYSEP_ALLOCATOR`` raises AllocatorError."""
+    env = preload_environment()
     if env is None:
         return
     sys.stdout.flush()

@@ -156,9 +156,13 @@ def stream_windows(
         leave=False,
     )
     for index, window in enumerate(windows):
-        while buffer is None or buffer_start + buffer.shape[-1] < window.context_end:
-            block = torch.from_numpy(np.ascontiguousarray(next(source), dtype=np.float32))
-            buffer = block if buffer is None else torch.cat([buffer, block], dim=-1)
+        pieces = [] if buffer is None else [buffer]  # joined once per window, not per block
+        available = buffer_start + (0 if buffer is None else buffer.shape[-1])
+        while available < window.context_end:
+            pieces.append(torch.from_numpy(np.ascontiguousarray(next(source), dtype=np.float32)))
+            available += pieces[-1].shape[-1]
+        buffer = pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=-1)
+        del pieces
         offset = window.context_start - buffer_start
         segment = buffer[..., offset : offset + window.context_end - window.context_start]
         chunk, weights = _own_part(process, segment, window)
@@ -171,6 +175,7 @@ def stream_windows(
             total = torch.cat([total, torch.zeros(grow)])
         pending[..., window.start - pending_start : window.end - pending_start] += chunk
         total[window.start - pending_start : window.end - pending_start] += weights
+        del chunk, weights  # not held through the next window's processing
         # everything before the next window's start is final
         final_end = windows[index + 1].start if index + 1 < len(windows) else length
         done = final_end - pending_start

@@ -540,15 +540,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-RESTART_UNDER_JEMALLOC = ("separate", "serve")  # long files and a long-lived server
+RESTART_WITH_ALLOCATOR = ("separate", "serve")  # long files and a long-lived server
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if argv is None and args.command in RESTART_UNDER_JEMALLOC:  # the command line, not a test
-        from querysep.allocator import restart_under_jemalloc
+    if argv is None and args.command in RESTART_WITH_ALLOCATOR:  # the command line, not a test
+        from querysep.allocator import AllocatorError, restart_with_allocator
 
-        restart_under_jemalloc()  # returns when jemalloc is missing or already in use
+        try:
+            restart_with_allocator()  # returns when none is installed or one is in use
+        except AllocatorError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     return args.run(args)
 
 

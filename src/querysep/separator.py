@@ -38,9 +38,9 @@ from querysep.vocabulary import Vocabulary
 
 WINDOW_SECONDS = 52.0  # the context (the receptive field) costs <= 1.3x the network work
 OVERLAP_SECONDS = 1.0
-# Output is resampled and written in pieces of at most this many seconds: soxr's stream keeps
-# buffers as large as the largest piece it was given (33 MiB for a whole window at 44.1 kHz).
-WRITE_SECONDS = 10.0
+# Files are read, resampled and written in pieces of this many seconds: soxr's streams keep
+# buffers as large as the largest piece they were given (33 MiB for a whole window at 44.1 kHz)
+IO_BLOCK_SECONDS = 2.0
 # A long file's heap is trimmed when a window leaves it this much above the first window's
 # resident size (see HeapTrimmer).
 TRIM_GROWTH_MIB = 64.0
@@ -254,7 +254,7 @@ class Separator:
         ``example`` and ``example_spans`` (seconds of this file) as in :meth:`separate`.
         Raises ``AudioError`` for unreadable input, ``ExampleError`` for bad examples."""
         queries = _queries(query, example is not None or bool(example_spans))
-        reader = BlockReader(path, self.sample_rate)
+        reader = BlockReader(path, self.sample_rate, block_seconds=IO_BLOCK_SECONDS)
         clips = self._example_clips(example)
         if example_spans:
             clips += read_span_clips(path, example_spans, self.sample_rate)
@@ -270,7 +270,7 @@ class Separator:
             progress=Path(path).name if progress else False,
             sample_rate=self.sample_rate,
         )
-        write_samples = int(WRITE_SECONDS * self.sample_rate)
+        write_samples = int(IO_BLOCK_SECONDS * self.sample_rate)
         with BlockWriter(
             out_path,
             sample_rate=self.sample_rate,
@@ -398,7 +398,7 @@ class Separator:
 
 
 def write_in_pieces(writer: BlockWriter, block: torch.Tensor, samples: int) -> None:
-    """Write ``(channels, n)`` in pieces of at most ``samples`` (see ``WRITE_SECONDS``)."""
+    """Write ``(channels, n)`` in pieces of at most ``samples`` (see ``IO_BLOCK_SECONDS``)."""
     for piece in torch.split(block, samples, dim=-1):
         writer.write(piece.numpy())
 
