@@ -162,3 +162,58 @@ def test_cli_caption_ensemble_names_its_captions(tiny_separator, vocabulary, tmp
     assert (tmp_path / "b.wav").is_file()
     wrong = [*args[:-1], "-3", "--checkpoint", checkpoint, "-o", str(tmp_path / "c.wav")]
     assert main(wrong) == 2 and "Traceback" not in capsys.readouterr().err
+
+
+def test_a_call_can_ask_for_its_own_caption_ensemble(tiny_separator, vocabulary, text_encoder):
+    """``separate(..., caption_ensemble=K)`` is the mean over K captions for that call only."""
+    mixture = tone(440, 1.0) + tone(1250, 1.0, amplitude=0.3)
+    with pytest.raises(ValueError, match="no vocabulary"):
+        tiny_separator.separate(mixture, 16000, "a hound barking", caption_ensemble=2)
+    tiny_separator.vocabulary = vocabulary
+    singles = tiny_separator.separate(
+        mixture, 16000, tiny_separator.ensemble_captions(["a hound barking"], 2)
+    )
+    averaged = tiny_separator.separate(mixture, 16000, "a hound barking", caption_ensemble=2)
+    assert np.allclose(averaged, singles.mean(axis=0), atol=1e-5)
+    assert tiny_separator.caption_ensemble == 0  # the separator's own setting is untouched
+    plain = tiny_separator.separate(mixture, 16000, "a hound barking")
+    tiny_separator.use_caption_ensemble(2)
+    try:  # 0 turns the separator's ensemble off for one call
+        assert np.allclose(
+            tiny_separator.separate(mixture, 16000, "a hound barking", caption_ensemble=0), plain
+        )
+    finally:
+        tiny_separator.use_caption_ensemble(0)
+
+
+def test_web_caption_ensemble_in_the_api_and_the_page(tiny_separator, vocabulary, text_encoder):
+    buffer = io.BytesIO()
+    sf.write(buffer, tone(440, 1.0) + tone(1250, 1.0, amplitude=0.3), 16000, format="WAV")
+
+    def post(client, url="/api/separate", **fields):
+        data = {"query": "a hound barking", "audio": (io.BytesIO(buffer.getvalue()), "m.wav")}
+        return client.post(url, data=data | fields, follow_redirects=True)
+
+    bare = create_app(tiny_separator).test_client()
+    assert b'name="caption_ensemble"' not in bare.get("/").data  # no captions to match
+    refused = post(bare, caption_ensemble="3")
+    assert refused.status_code == 400 and "no list of training captions" in refused.json["error"]
+    tiny_separator.vocabulary = vocabulary
+    client = create_app(tiny_separator).test_client()
+    assert b'name="caption_ensemble"' in client.get("/").data
+    mixture = sf.read(io.BytesIO(buffer.getvalue()), dtype="float32")[0]
+    expected = tiny_separator.separate(mixture, 16000, "a hound barking", caption_ensemble=2)
+    answer = post(client, caption_ensemble="2")
+    assert answer.status_code == 200
+    assert np.allclose(sf.read(io.BytesIO(answer.data))[0], expected, atol=1e-5)
+    captions = vocabulary.nearest_captions("a hound barking", text_encoder, 2)
+    assert answer.headers["X-Querysep-Captions"] == " | ".join(captions)
+    plain = post(client)
+    assert "X-Querysep-Captions" not in plain.headers
+    assert not np.allclose(sf.read(io.BytesIO(plain.data))[0], expected, atol=1e-4)
+    page = post(client, url="/separate", caption_ensemble="3")
+    assert page.status_code == 200 and b"averaged over the training captions" in page.data
+    assert all(caption.encode() in page.data for caption in captions)
+    for bad, message in [("-1", "0 (off) to 10"), ("11", "0 (off) to 10"), ("two", "whole number")]:
+        response = post(client, caption_ensemble=bad)
+        assert response.status_code == 400 and message in response.json["error"]

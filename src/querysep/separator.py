@@ -180,6 +180,7 @@ class Separator:
         example_spans: list[Span] | None = None,
         negative_query: str | None = None,
         remove: bool = False,
+        caption_ensemble: int | None = None,
         progress: bool = False,
     ) -> np.ndarray:
         """Extract the sound ``query`` describes from ``waveform`` (any length).
@@ -195,6 +196,9 @@ class Separator:
         ``example`` is a recording of the wanted sound (a file path or a ``(waveform,
         sample_rate)`` pair); ``example_spans`` are ``(start_seconds, end_seconds)`` of
         ``waveform`` where the sound plays. Bad spans or examples raise ``ExampleError``.
+
+        ``caption_ensemble``: this call's caption ensemble size (see
+        :meth:`use_caption_ensemble`; None: the separator's).
         """
         queries = _queries(query, example is not None or bool(example_spans))
         audio = torch.as_tensor(np.asarray(waveform, dtype=np.float32))
@@ -212,8 +216,10 @@ class Separator:
         was_training = self.model.training
         self.model.eval()  # inference always uses running statistics, also mid-training
         try:
+            stats = self._stats(model_audio.mean(0))
+            captions = self.ensemble_captions(queries, caption_ensemble)
             process = self._window_process(
-                queries, negative_query, remove, self._stats(model_audio.mean(0)), clips
+                captions, len(queries), negative_query, remove, stats, clips
             )
             estimates = overlap_add(
                 process,
@@ -261,7 +267,8 @@ class Separator:
         stats = None
         if self.model.needs_statistics():  # v1 features: one extra pass for the file's dB range
             stats = self._file_stats(reader)
-        process = self._window_process(queries, negative_query, remove, stats, clips)
+        captions = self.ensemble_captions(queries)
+        process = self._window_process(captions, len(queries), negative_query, remove, stats, clips)
         blocks = stream_windows(
             process,
             reader.blocks(),
@@ -330,6 +337,10 @@ class Separator:
     def use_caption_ensemble(self, size: int) -> Separator:
         """Average each text query's masks over its ``size`` nearest training captions (0: the
         query as typed). Needs the checkpoint's vocabulary."""
+        self.caption_ensemble = self._checked_ensemble(size)
+        return self
+
+    def _checked_ensemble(self, size: int) -> int:
         if size < 0:
             raise ValueError(f"a caption ensemble is 0 (off) or more captions, got {size}")
         if size and self.vocabulary is None:
@@ -337,21 +348,20 @@ class Separator:
                 "a caption ensemble needs the training captions, and this checkpoint has no "
                 "vocabulary; separate without it"
             )
-        self.caption_ensemble = size
-        return self
+        return size
 
-    def ensemble_captions(self, queries: list[str]) -> list[str]:
-        """Each query's ``caption_ensemble`` nearest training captions (the queries themselves
-        when the ensemble is off)."""
-        if not self.caption_ensemble or not queries:
+    def ensemble_captions(self, queries: list[str], size: int | None = None) -> list[str]:
+        """Each query's ``size`` (None: ``caption_ensemble``) nearest training captions, in
+        query order (the queries themselves when the ensemble is off)."""
+        size = self._checked_ensemble(self.caption_ensemble if size is None else size)
+        if not size or not queries:
             return queries
-        self.use_caption_ensemble(self.caption_ensemble)  # checks the vocabulary is there
         nearest = self.vocabulary.nearest_captions
-        return [c for q in queries for c in nearest(q, self.text_encoder, self.caption_ensemble)]
+        return [c for q in queries for c in nearest(q, self.text_encoder, size)]
 
-    def _window_process(self, queries, negative_query, remove, stats, clips=None):
-        captions = self.ensemble_captions(queries)
-        group = len(captions) // len(queries) if queries else 1
+    def _window_process(self, captions, num_queries, negative_query, remove, stats, clips=None):
+        """``captions``: the queries, or each query's ensemble of captions in turn."""
+        group = len(captions) // num_queries if num_queries else 1
         text = self.condition(captions, clips)
         negative = self.model.encode_text([negative_query]) if negative_query else None
         device = self.model.device()

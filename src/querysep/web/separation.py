@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -21,6 +21,7 @@ from querysep.audio.io import AudioError, load_audio
 from querysep.examples import ExampleError, Span, parse_span
 
 MAX_SPANS = 20  # spans of one request (each becomes a clip for the example encoder)
+MAX_CAPTION_ENSEMBLE = 10  # captions per query: each is one more pass of the network
 
 
 class SeparatorLike(Protocol):
@@ -36,6 +37,7 @@ class SeparatorLike(Protocol):
         example_spans=None,
         negative_query=None,
         remove=False,
+        caption_ensemble=None,
     ): ...
 
 
@@ -60,6 +62,7 @@ class Conditions:
     remove: bool = False
     spans: tuple[Span, ...] = ()  # (start, end) seconds of the mixture where the sound plays
     reference_name: str = ""  # the example recording's file name; "" when none
+    captions: tuple[str, ...] = ()  # the training captions the query was averaged over
 
     @property
     def kinds(self) -> list[str]:
@@ -93,6 +96,11 @@ class SeparationService:
         separators without a ``model`` are assumed to."""
         return getattr(getattr(self.separator, "model", None), "takes_examples", True)
 
+    @property
+    def takes_caption_ensembles(self) -> bool:
+        """Whether the separator knows its training captions (a caption ensemble needs them)."""
+        return getattr(self.separator, "vocabulary", None) is not None
+
     def run(
         self,
         data: bytes,
@@ -103,9 +111,12 @@ class SeparationService:
         remove: bool = False,
         spans: Sequence[str] = (),
         reference: ReferenceClip | None = None,
+        caption_ensemble: int = 0,
     ) -> Separation:
         """Separate the uploaded mixture by a text ``query``, an example recording
-        (``reference``) and/or ``spans`` (form texts "START:END", several split by commas)."""
+        (``reference``) and/or ``spans`` (form texts "START:END", several split by commas).
+        ``caption_ensemble`` > 0 averages the text query over that many nearest training
+        captions."""
         conditions = Conditions(
             query=self.check_text(query, "query", required=False),
             negative_query=self.check_text(negative_query, "negative query", required=False),
@@ -113,6 +124,7 @@ class SeparationService:
             spans=parse_spans(spans),
             reference_name=reference.name if reference else "",
         )
+        ensemble = self.check_caption_ensemble(caption_ensemble) if conditions.query else 0
         if not conditions.kinds:
             raise UploadError(
                 "the query is empty: describe the sound to separate, "
@@ -120,7 +132,12 @@ class SeparationService:
             )
         mixture, sample_rate = self.decode(data, name)
         audio_queries = self.audio_queries(conditions.spans, reference)
+        if ensemble:  # only then: text-only separators without a vocabulary need not know it
+            audio_queries["caption_ensemble"] = ensemble
         with self._lock:
+            if ensemble:
+                captions = self.separator.ensemble_captions([conditions.query], ensemble)
+                conditions = replace(conditions, captions=tuple(captions))
             try:
                 separated = self.separator.separate(
                     mixture,
@@ -152,6 +169,17 @@ class SeparationService:
         """The separator's vocabulary warning for ``query`` (None when it has no vocabulary)."""
         query_hint = getattr(self.separator, "query_hint", None)
         return query_hint(query) if query_hint is not None else None
+
+    def check_caption_ensemble(self, size: int) -> int:
+        if not 0 <= size <= MAX_CAPTION_ENSEMBLE:
+            raise UploadError(
+                f"caption_ensemble is 0 (off) to {MAX_CAPTION_ENSEMBLE} captions, got {size}"
+            )
+        if size and not self.takes_caption_ensembles:
+            raise UploadError(
+                "this model has no list of training captions: separate without a caption ensemble"
+            )
+        return size
 
     def check_text(self, text: str, what: str, *, required: bool) -> str:
         text = text.strip()

@@ -2,8 +2,9 @@
 
 Both the page and the API take a text ``query`` and/or audio queries: the multipart file
 ``example`` (an example recording of the wanted sound) and ``span`` fields ("START:END"
-seconds of the mixture, repeatable, or several split by commas). The page's mixture is an
-uploaded file ``audio`` or the name of a shipped demo recording, ``demo``.
+seconds of the mixture, repeatable, or several split by commas). ``caption_ensemble`` (a
+number, 0 = off) averages the text query over that many nearest training captions. The page's
+mixture is an uploaded file ``audio`` or the name of a shipped demo recording, ``demo``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def add_separation_routes(
             form=request.form,
             error=error,
             audio_queries=service.takes_audio_queries,
+            caption_ensembles=service.takes_caption_ensembles,
         )
         return page, status
 
@@ -97,7 +99,11 @@ def add_separation_routes(
         wav = encode_wav(separation.separated, separation.sample_rate, subtype="FLOAT")
         headers = {"Content-Disposition": 'attachment; filename="separated.wav"'}
         if separation.hint:  # the query is far from the training vocabulary
-            headers["X-Querysep-Hint"] = separation.hint.encode("ascii", "replace").decode()
+            headers["X-Querysep-Hint"] = _header_text(separation.hint)
+        if separation.conditions.captions:  # the caption ensemble's captions, in order
+            headers["X-Querysep-Captions"] = _header_text(
+                " | ".join(separation.conditions.captions)
+            )
         return Response(wav, mimetype="audio/wav", headers=headers)
 
     @app.post("/api/spectrogram")
@@ -148,7 +154,23 @@ def _options(req: Request) -> dict:
         "remove": req.form.get("remove", "").strip().lower() in TRUE_WORDS,
         "spans": req.form.getlist("span"),
         "reference": _reference_clip(req),
+        "caption_ensemble": _caption_ensemble(req),
     }
+
+
+def _caption_ensemble(req: Request) -> int:
+    """The field ``caption_ensemble``: how many nearest training captions to average the text
+    query over (absent, empty or 0: the query as typed)."""
+    text = req.form.get("caption_ensemble", "").strip()
+    try:
+        return int(text) if text else 0
+    except ValueError:
+        raise UploadError(f"caption_ensemble must be a whole number, got {text[:20]!r}") from None
+
+
+def _header_text(text: str) -> str:
+    """``text`` as an HTTP header value (ASCII; other characters become '?')."""
+    return text.encode("ascii", "replace").decode()
 
 
 def _reference_clip(req: Request) -> ReferenceClip | None:
