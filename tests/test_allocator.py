@@ -52,6 +52,7 @@ def test_no_restart_when_it_would_change_nothing_or_is_switched_off(monkeypatch)
     monkeypatch.setattr(allocator, "find_library", installed("tcmalloc", "jemalloc"))
     assert allocator.preload_environment({"LD_PRELOAD": "/x/libjemalloc.so.2"}) is None
     assert allocator.preload_environment({"LD_PRELOAD": "libtcmalloc_minimal.so.4"}) is None
+    assert allocator.preload_environment({"LD_PRELOAD": "/x/libmimalloc.so.2 /y/libz.so"}) is None
     assert allocator.preload_environment({allocator.SWITCH: "System"}) is None
     monkeypatch.setattr(allocator, "find_library", installed())  # none installed
     assert allocator.preload_environment({}) is None
