@@ -18,7 +18,7 @@ Prints markdown tables:
     .venv/bin/python benchmarks/speed.py [--threads 2] [--repeats 5] [--checkpoint CKPT]
                                          [--minutes 10 60] [--rate 44100] [--channels 2]
                                          [--no-onnx] [--long-only] [--allocator NAME]
-                                         [--example-checkpoint CKPT]
+                                         [--example-checkpoint CKPT] [--caption-ensembles K...]
 
 Without ``--checkpoint`` the shipped default model is timed (random weights of the same
 config if none is shipped: the speed is the same).
@@ -238,7 +238,9 @@ def short_runs(args: argparse.Namespace) -> None:
 
 
 def long_runs(args: argparse.Namespace) -> None:
-    environ = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"} | {SWITCH: args.allocator}
+    # the chosen allocator only: other preloaded libraries stay, preloaded allocators go
+    others = [lib for lib in os.environ.get("LD_PRELOAD", "").split() if "malloc" not in lib]
+    environ = dict(os.environ) | {SWITCH: args.allocator, "LD_PRELOAD": " ".join(others)}
     chosen = choose(environ)
     if args.allocator not in ("auto", "system") and chosen is None:
         sys.exit(f"error: {args.allocator} is not installed")

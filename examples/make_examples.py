@@ -84,8 +84,9 @@ def main() -> None:
         "`make_examples.py` says how they are chosen).\n"
         "The audio keeps its Debian package's licence: see the corpus' `ATTRIBUTION.md`\n"
         "(0ad-data: CC-BY-SA-3.0; tuxpaint-stamps-default: GPL-2; fluid-soundfont-gm: MIT\n"
-        "soundfont, melodies rendered by the corpus builder; espeak-ng: GPL-3+; others as\n"
-        "listed there).\n\n"
+        "soundfont; csound-soundfont: LGPL-2.1+ soundfont (melodies rendered by the corpus\n"
+        "builder); hydrogen-drumkits: GPL-2+, CC-BY-SA or CC0 per kit; supertuxkart-data:\n"
+        "CC-BY-SA, CC-BY, CC0, GPL-2+ or public domain per file; others as listed there).\n\n"
         "| example | clip | package | original file |\n|---|---|---|---|\n"
         + "\n".join(licences)
         + "\n"

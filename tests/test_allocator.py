@@ -39,6 +39,20 @@ def test_tcmalloc_is_preferred_then_jemalloc_then_the_system(monkeypatch):
 def test_an_unknown_allocator_name_is_an_error(monkeypatch):
     with pytest.raises(allocator.AllocatorError, match="QUERYSEP_ALLOCATOR='mimalloc'"):
         allocator.choose({allocator.SWITCH: "mimalloc"})
+    with pytest.raises(allocator.AllocatorError):  # also when one is preloaded already
+        allocator.preload_environment({allocator.SWITCH: "tc", "LD_PRELOAD": "libjemalloc.so"})
+
+
+def test_a_named_allocator_that_is_missing_is_a_warning(monkeypatch, capsys):
+    monkeypatch.setattr(allocator, "find_library", installed("jemalloc"))
+    monkeypatch.setenv(allocator.SWITCH, "tcmalloc")
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    allocator.restart_with_allocator()  # returns: nothing to restart on
+    err = capsys.readouterr().err
+    assert "QUERYSEP_ALLOCATOR=tcmalloc, but it is not installed" in err
+    assert "libtcmalloc-minimal4" in err
+    assert allocator.wanted_but_missing({allocator.SWITCH: "jemalloc"}) is None
+    assert allocator.wanted_but_missing({}) is None
 
 
 def test_the_environment_preloads_the_allocator_beside_other_libraries(monkeypatch):

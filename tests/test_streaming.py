@@ -8,7 +8,7 @@ import soundfile as sf
 import torch
 
 from querysep.apply import WindowPlan, overlap_add, stream_windows
-from querysep.audio.io import BlockReader, load_audio, save_audio
+from querysep.audio.io import AudioError, BlockReader, load_audio, save_audio
 from querysep.audio.stft import stft
 from querysep.config import AudioConfig, Config
 from querysep.metrics import sdr
@@ -184,3 +184,9 @@ def test_resident_size_is_read():
     block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
     assert resident_mib() > before + 48
     del block
+
+
+def test_a_file_shorter_than_one_model_sample_is_a_clear_error(tmp_path):
+    sf.write(tmp_path / "one.wav", np.zeros(1, dtype=np.float32), 48000)
+    with pytest.raises(AudioError, match="too short"):
+        BlockReader(tmp_path / "one.wav", 16000)

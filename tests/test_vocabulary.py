@@ -217,3 +217,17 @@ def test_web_caption_ensemble_in_the_api_and_the_page(tiny_separator, vocabulary
     for bad, message in [("-1", "0 (off) to 10"), ("11", "0 (off) to 10"), ("two", "whole number")]:
         response = post(client, caption_ensemble=bad)
         assert response.status_code == 400 and message in response.json["error"]
+        response = post(client, caption_ensemble=bad, query="")  # no text: still checked
+        assert response.status_code == 400 and message in response.json["error"]
+
+
+def test_a_caption_ensemble_without_words_changes_nothing(example_separator):
+    """Audio queries alone have no words to match: the ensemble size is not applied (and
+    needs no vocabulary)."""
+    mixture = tone(440, 2.0) + tone(1250, 2.0, amplitude=0.3)
+    spans = [(0.2, 1.2)]
+    plain = example_separator.separate(mixture, 16000, None, example_spans=spans)
+    asked = example_separator.separate(
+        mixture, 16000, None, example_spans=spans, caption_ensemble=3
+    )
+    assert np.allclose(plain, asked)

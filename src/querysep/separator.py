@@ -201,6 +201,7 @@ class Separator:
         :meth:`use_caption_ensemble`; None: the separator's).
         """
         queries = _queries(query, example is not None or bool(example_spans))
+        captions = self.ensemble_captions(queries, caption_ensemble)  # checked before the work
         audio = torch.as_tensor(np.asarray(waveform, dtype=np.float32))
         squeeze = audio.ndim == 1
         audio = audio[None] if squeeze else audio  # (channels, time)
@@ -217,7 +218,6 @@ class Separator:
         self.model.eval()  # inference always uses running statistics, also mid-training
         try:
             stats = self._stats(model_audio.mean(0))
-            captions = self.ensemble_captions(queries, caption_ensemble)
             process = self._window_process(
                 captions, len(queries), negative_query, remove, stats, clips
             )
@@ -353,8 +353,10 @@ class Separator:
     def ensemble_captions(self, queries: list[str], size: int | None = None) -> list[str]:
         """Each query's ``size`` (None: ``caption_ensemble``) nearest training captions, in
         query order (the queries themselves when the ensemble is off)."""
+        if not queries:  # audio queries only: no words to match
+            return queries
         size = self._checked_ensemble(self.caption_ensemble if size is None else size)
-        if not size or not queries:
+        if not size:
             return queries
         nearest = self.vocabulary.nearest_captions
         return [c for q in queries for c in nearest(q, self.text_encoder, size)]

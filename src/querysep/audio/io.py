@@ -119,6 +119,11 @@ class BlockReader:
             raise AudioError(f"{self.path}: audio is empty (zero samples)")
         self.sample_rate = sample_rate
         self.length = resampled_length(self.num_frames, self.file_rate, sample_rate)
+        if self.length == 0:
+            raise AudioError(
+                f"{self.path}: too short ({self.num_frames} sample(s) at {self.file_rate} Hz "
+                f"is less than one sample at {sample_rate} Hz)"
+            )
         self.block_frames = max(1, int(block_seconds * self.file_rate))
 
     def blocks(self, *, mono: bool = False) -> Iterator[np.ndarray]:

@@ -40,6 +40,8 @@ class SeparatorLike(Protocol):
         caption_ensemble=None,
     ): ...
 
+    def ensemble_captions(self, queries, size=None): ...
+
 
 class UploadError(ValueError):
     """A request the app refuses with 400: not audio, nothing to separate by, too long."""
@@ -124,7 +126,7 @@ class SeparationService:
             spans=parse_spans(spans),
             reference_name=reference.name if reference else "",
         )
-        ensemble = self.check_caption_ensemble(caption_ensemble) if conditions.query else 0
+        ensemble = self.check_caption_ensemble(caption_ensemble, has_text=bool(conditions.query))
         if not conditions.kinds:
             raise UploadError(
                 "the query is empty: describe the sound to separate, "
@@ -170,7 +172,9 @@ class SeparationService:
         query_hint = getattr(self.separator, "query_hint", None)
         return query_hint(query) if query_hint is not None else None
 
-    def check_caption_ensemble(self, size: int) -> int:
+    def check_caption_ensemble(self, size: int, *, has_text: bool) -> int:
+        """The ensemble size to use: ``size`` when there is a text query to match (else 0);
+        a size out of range or one the model cannot do is refused."""
         if not 0 <= size <= MAX_CAPTION_ENSEMBLE:
             raise UploadError(
                 f"caption_ensemble is 0 (off) to {MAX_CAPTION_ENSEMBLE} captions, got {size}"
@@ -179,7 +183,7 @@ class SeparationService:
             raise UploadError(
                 "this model has no list of training captions: separate without a caption ensemble"
             )
-        return size
+        return size if has_text else 0
 
     def check_text(self, text: str, what: str, *, required: bool) -> str:
         text = text.strip()
