@@ -335,3 +335,20 @@ def test_the_text_encoder_is_freed_before_the_files_and_not_reloaded(
     command = ["separate", str(folder), "--query", "a tone", "--negative-query", "hiss"]
     assert main([*command, "--checkpoint", checkpoint]) == 0
     assert len(seen) == 4 and all(model is None for model in seen)
+
+
+def test_a_quiet_result_is_explained(folder, checkpoint, tmp_path, monkeypatch, capsys):
+    """An extracted sound 60 dB below its input: the model found nothing that matches."""
+    from querysep.separator import Separator
+
+    monkeypatch.setattr(
+        Separator, "separate_window", lambda self, chunk, *a, **k: 1e-3 * chunk[None]
+    )
+    source = str(folder / "street.wav")
+    command = ["separate", source, "--query", "a tone", "--checkpoint", checkpoint]
+    assert main([*command, "-o", str(tmp_path / "a.wav")]) == 0
+    err = capsys.readouterr().err
+    assert "note: the result is 60 dB quieter than the input" in err
+    assert "try --caption-ensemble 3" in err and "querysep vocabulary" in err
+    assert main([*command, "-o", str(tmp_path / "b.wav"), "--remove"]) == 0  # the rest: loud
+    assert "quieter than the input" not in capsys.readouterr().err

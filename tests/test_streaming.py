@@ -190,3 +190,32 @@ def test_a_file_shorter_than_one_model_sample_is_a_clear_error(tmp_path):
     sf.write(tmp_path / "one.wav", np.zeros(1, dtype=np.float32), 48000)
     with pytest.raises(AudioError, match="too short"):
         BlockReader(tmp_path / "one.wav", 16000)
+
+
+def test_level_meter_and_the_quiet_result_note():
+    from querysep.separator import LevelMeter, level_gap_db, quiet_result_note
+
+    signal = tone(440, 1.0)
+    meter = LevelMeter()
+    for piece in np.array_split(signal, 7):
+        assert meter.add(piece) is piece
+    power = np.mean(np.square(signal, dtype=np.float64))
+    assert meter.db == pytest.approx(10 * np.log10(power), abs=1e-9)
+    assert level_gap_db(0.1 * signal, signal) == pytest.approx(-20.0, abs=1e-6)
+    assert quiet_result_note(-19.0, "a dog") is None
+    note = quiet_result_note(level_gap_db(0.01 * signal, signal), "a dog")
+    assert note.startswith("the result is 40 dB quieter than the input") and "'a dog'" in note
+    assert "the audio query" in quiet_result_note(-300.0, None)
+    assert quiet_result_note(None, "a dog") is None
+
+
+def test_separate_file_measures_its_result_against_its_input(small_windows, tmp_path):
+    """The streamed level gap equals the gap of the in-memory separation (model rate)."""
+    from querysep.separator import level_gap_db
+
+    audio = tone(300, 7.0) + noise_burst(0, 7.0, amplitude=0.2)
+    save_audio(tmp_path / "in.wav", audio, 16000)
+    small_windows.separate_file(tmp_path / "in.wav", "a tone", tmp_path / "out.wav")
+    in_memory = small_windows.separate(audio, 16000, "a tone")
+    expected = level_gap_db(in_memory, audio)
+    assert small_windows.last_level_gap_db == pytest.approx(expected, abs=0.05)

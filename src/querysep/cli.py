@@ -149,9 +149,27 @@ def _separate(args: argparse.Namespace) -> int:
             failures += 1
             continue
         tqdm.write(f"{source} -> {out}")
+        if not args.remove:
+            warn_if_quiet(separator, args)
     if failures:
         print(f"{failures} of {len(inputs)} file(s) failed", file=sys.stderr)
     return 1 if failures else 0
+
+
+def warn_if_quiet(separator, args: argparse.Namespace) -> None:
+    """Say so when the extracted sound came out far below its input (the model gave up)."""
+    from tqdm import tqdm
+
+    from querysep.separator import quiet_result_note
+
+    query = shorten(args.query) if args.query else None
+    note = quiet_result_note(separator.last_level_gap_db, query)
+    if note:
+        advice = "" if args.caption_ensemble else "try --caption-ensemble 3 or another wording; "
+        tqdm.write(
+            f"note: {note} ({advice}`querysep vocabulary` lists the sounds it knows)",
+            file=sys.stderr,
+        )
 
 
 CAPTION_ENSEMBLE_HELP = (

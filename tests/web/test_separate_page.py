@@ -9,7 +9,7 @@ import soundfile as sf
 
 from querysep.web.results import Result, ResultStore
 from querysep.web.separation import Conditions
-from tests.web.conftest import MAX_SECONDS, wav_bytes
+from tests.web.conftest import MAX_SECONDS, FakeSeparator, wav_bytes
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -128,3 +128,31 @@ def test_result_store_is_a_bounded_lru():
     assert len(store) == 2 and store.get(second) is None
     assert store.get(first) is results[0] and store.get(third) is results[2]
     assert re.fullmatch(r"[A-Za-z0-9_-]{20,}", third)
+
+
+class QuietSeparator(FakeSeparator):
+    """Returns the mixture 40 dB down: the model found (almost) nothing."""
+
+    def separate(self, waveform, sample_rate, query=None, **kwargs):
+        return 0.01 * super().separate(waveform, sample_rate, query, **kwargs) / 0.5
+
+
+def test_a_quiet_result_is_explained_on_the_page_and_in_the_api(examples_dir, tmp_path, client):
+    from querysep.web.app import create_app
+
+    form = {"demo": "street.wav", "query": "a dog barking"}
+    page = client.post("/separate", data=form, follow_redirects=True)  # the mixture halved
+    assert b"quieter than the input" not in page.data
+    quiet = create_app(QuietSeparator(), examples_dir=examples_dir).test_client()
+    page = quiet.post("/separate", data=form, follow_redirects=True)
+    assert page.status_code == 200 and b"the result is 40 dB quieter than the input" in page.data
+    audio = (examples_dir / "street.wav").read_bytes()
+    api = quiet.post(
+        "/api/separate", data={"query": "a dog barking", "audio": (io.BytesIO(audio), "s.wav")}
+    )
+    assert "40 dB quieter" in api.headers["X-Querysep-Note"]
+    removed = quiet.post(  # remove mode: the extracted part is mixture - result, loud
+        "/api/separate",
+        data={"query": "a dog", "remove": "1", "audio": (io.BytesIO(audio), "s.wav")},
+    )
+    assert "X-Querysep-Note" not in removed.headers

@@ -42,6 +42,7 @@ class Result:
     seconds: float
     tracks: dict[str, Track] = field(default_factory=dict)
     hint: str | None = None
+    quiet_note: str | None = None
 
     @property
     def num_bytes(self) -> int:
@@ -62,7 +63,13 @@ def make_result(separation: Separation, *, source_name: str) -> Result:
     }
     seconds = separation.mixture.shape[-1] / separation.sample_rate
     return Result(
-        source_name, separation.conditions, separation.sample_rate, seconds, tracks, separation.hint
+        source_name,
+        separation.conditions,
+        separation.sample_rate,
+        seconds,
+        tracks,
+        separation.hint,
+        separation.quiet_note,
     )
 
 

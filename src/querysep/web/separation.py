@@ -19,6 +19,7 @@ import soundfile as sf
 
 from querysep.audio.io import AudioError, load_audio
 from querysep.examples import ExampleError, Span, parse_span
+from querysep.separator import level_gap_db, quiet_result_note
 
 MAX_SPANS = 20  # spans of one request (each becomes a clip for the example encoder)
 MAX_CAPTION_ENSEMBLE = 10  # captions per query: each is one more pass of the network
@@ -81,6 +82,7 @@ class Separation:
     sample_rate: int
     conditions: Conditions = Conditions()
     hint: str | None = None  # the text query is far from what the model was trained on
+    quiet_note: str | None = None  # the extracted sound is far below the mixture (a give-up)
 
 
 class SeparationService:
@@ -153,7 +155,11 @@ class SeparationService:
                 raise UploadError(str(error)) from error
         separated = np.asarray(separated, dtype=np.float32)
         hint = self.hint(conditions.query) if conditions.query else None
-        return Separation(mixture, separated, mixture - separated, sample_rate, conditions, hint)
+        extracted = mixture - separated if remove else separated
+        quiet = quiet_result_note(level_gap_db(extracted, mixture), conditions.query or None)
+        return Separation(
+            mixture, separated, mixture - separated, sample_rate, conditions, hint, quiet
+        )
 
     def audio_queries(
         self, spans: tuple[Span, ...], reference: ReferenceClip | None

@@ -66,7 +66,12 @@ def add_separation_routes(
 
     @app.get("/result/<result_id>")
     def result_page(result_id: str):
-        return render_template("result.html", result=_found(results, result_id), id=result_id)
+        return render_template(
+            "result.html",
+            result=_found(results, result_id),
+            id=result_id,
+            caption_ensembles=service.takes_caption_ensembles,
+        )
 
     @app.get("/result/<result_id>/<any(mixture, separated, residual):track>.<any(wav, png):kind>")
     def result_file(result_id: str, track: str, kind: str):
@@ -100,6 +105,8 @@ def add_separation_routes(
         headers = {"Content-Disposition": 'attachment; filename="separated.wav"'}
         if separation.hint:  # the query is far from the training vocabulary
             headers["X-Querysep-Hint"] = _header_text(separation.hint)
+        if separation.quiet_note:  # the model found little that matches
+            headers["X-Querysep-Note"] = _header_text(separation.quiet_note)
         if separation.conditions.captions:  # the caption ensemble's captions, in order
             headers["X-Querysep-Captions"] = _header_text(
                 " | ".join(separation.conditions.captions)
